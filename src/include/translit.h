@@ -1,0 +1,237 @@
+/* translit.h: the one public header of libtranslit, the text engine of
+ * multilingual newsrooms (Uzbek Latin/Cyrillic, Russian, English).
+ *
+ * Conventions that hold for every call below:
+ *
+ *  - Names: public symbols start with tl_ / TL_. Nothing else is exported.
+ *  - Status: every call that can fail returns a tl_status; TL_OK is 0 and
+ *    every error is negative. Out-parameters come first, after the context.
+ *  - Context: a tl_ctx carries the detailed message of the last failure
+ *    (file, line, byte offset, cause). A tl_ctx is cheap, is NOT thread-safe,
+ *    and is meant to be used by one thread at a time (one per thread).
+ *  - Compiled objects (tl_converter) are immutable once created and may be
+ *    shared by any number of threads, each with its own tl_ctx.
+ *  - Text is passed as (pointer, length) in UTF-8. Invalid UTF-8 makes a call
+ *    fail with TL_EUTF8 and the byte offset in the context message, unless the
+ *    call's options ask for replacement by U+FFFD (TL_CONVERT_REPLACE, ...).
+ *  - Ownership: memory returned by the library is always in a tl_buf, which
+ *    the caller owns and releases with tl_buf_free() (never with free()).
+ *    Output calls APPEND to the buffer, so one buffer can be reused or grown
+ *    across calls; its data is always NUL-terminated for convenience.
+ *    Handles are released with their own *_free function, which accepts NULL.
+ *  - No global mutable state and no process-wide initialisation: two plugins
+ *    in one process do not interfere. Allocation failure returns TL_ENOMEM.
+ */
+#ifndef TRANSLIT_H
+#define TRANSLIT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(TL_STATIC_DEFINE)
+#define TL_API
+#elif defined(__GNUC__) || defined(__clang__)
+#define TL_API __attribute__((visibility("default")))
+#else
+#define TL_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define TL_VERSION_MAJOR 0
+#define TL_VERSION_MINOR 1
+#define TL_VERSION_PATCH 0
+#define TL_VERSION_STRING "0.1.0"
+
+/* The library's version as "MAJOR.MINOR.PATCH" (static string). The API
+ * version above may differ from the SONAME, which counts ABI breaks. */
+TL_API const char *tl_version(void);
+
+/* ----------------------------------------------------------------- status */
+
+/* One table generates the enum, tl_status_name() and tl_strerror(). */
+#define TL_STATUS_MAP(X)                                                       \
+  X(OK, 0, "success")                                                          \
+  X(ENOMEM, -1, "out of memory")                                               \
+  X(EINVAL, -2, "invalid argument")                                            \
+  X(EUTF8, -3, "invalid UTF-8")                                                \
+  X(EIO, -4, "input/output error")                                             \
+  X(ESYNTAX, -5, "syntax error in a data file")                                \
+  X(ENOTFOUND, -6, "not found")                                                \
+  X(EUNSUPPORTED, -7, "not supported")                                         \
+  X(EENCODING, -8, "cannot decode the input encoding")                         \
+  X(ELIMIT, -9, "a size or nesting limit was exceeded")                        \
+  X(ENODICT, -10, "dictionary not available")                                  \
+  X(EINTERNAL, -11, "internal error")
+
+typedef enum tl_status {
+#define TL__STATUS_ENUM(name, code, msg) TL_##name = code,
+  TL_STATUS_MAP(TL__STATUS_ENUM)
+#undef TL__STATUS_ENUM
+} tl_status;
+
+/* "TL_EUTF8" for TL_EUTF8; "TL_UNKNOWN" for a value not in the table. */
+TL_API const char *tl_status_name(tl_status status);
+/* A short English description ("invalid UTF-8"); static string. */
+TL_API const char *tl_strerror(tl_status status);
+
+/* ----------------------------------------------------------------- buffer */
+
+/* An owned output buffer. Start it zeroed (TL_BUF_INIT); library calls append
+ * to it; release it with tl_buf_free(). data is NUL-terminated when non-NULL. */
+typedef struct tl_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} tl_buf;
+
+#define TL_BUF_INIT {NULL, 0, 0}
+
+/* Frees buf->data and resets the buffer to empty. Accepts NULL. */
+TL_API void tl_buf_free(tl_buf *buf);
+/* Empties the buffer, keeping its memory for reuse. */
+TL_API void tl_buf_clear(tl_buf *buf);
+
+/* ---------------------------------------------------------------- context */
+
+typedef struct tl_ctx tl_ctx;
+
+/* Creates a context. *out is owned by the caller: tl_ctx_free(). */
+TL_API tl_status tl_ctx_new(tl_ctx **out);
+TL_API void tl_ctx_free(tl_ctx *ctx);
+/* The detailed message of the last failed call made with this context, e.g.
+ * "invalid UTF-8 (byte 0xC3 not followed by a continuation byte) at byte 1234".
+ * Empty string if the last call succeeded. Valid until the next call. */
+TL_API const char *tl_ctx_message(const tl_ctx *ctx);
+/* Status of the last call made with this context. */
+TL_API tl_status tl_ctx_status(const tl_ctx *ctx);
+
+#define TL_NO_OFFSET ((size_t)-1)
+/* Byte offset in the input where the last failure was found (for a data file:
+ * in that file), or TL_NO_OFFSET. */
+TL_API size_t tl_ctx_error_offset(const tl_ctx *ctx);
+/* 1-based line and column (in code points) of the last failure in the input
+ * or data file; both 0 when unknown. Either pointer may be NULL. */
+TL_API void tl_ctx_error_position(const tl_ctx *ctx, size_t *line,
+                                  size_t *column);
+
+/* -------------------------------------------------------------- languages */
+
+typedef enum tl_lang {
+  TL_LANG_UNKNOWN = 0,
+  TL_LANG_UZ_LATN, /* "uz-Latn": Uzbek, Latin script */
+  TL_LANG_UZ_CYRL, /* "uz-Cyrl": Uzbek, Cyrillic script */
+  TL_LANG_RU,      /* "ru": Russian */
+  TL_LANG_RU_LATN, /* "ru-Latn": Russian romanized under a scheme */
+  TL_LANG_EN,      /* "en": English */
+  TL_LANG_MIXED    /* "mixed": no single language dominates */
+} tl_lang;
+
+/* "uz-Latn", "uz-Cyrl", "ru", "ru-Latn", "en", "mixed", "unknown". */
+TL_API const char *tl_lang_code(tl_lang lang);
+/* Parses a code (case-insensitive; accepts "uz-Latn", "uz_Latn", "uzl", ...).
+ * "auto" parses as TL_LANG_UNKNOWN. TL_EINVAL for anything else. */
+TL_API tl_status tl_lang_parse(tl_lang *out, const char *code);
+
+/* ------------------------------------------------------------- conversion */
+
+/* How the Uzbek apostrophes are written in Latin output. */
+typedef enum tl_apostrophe {
+  TL_APOS_MODERN = 0,  /* oʻ gʻ with U+02BB, tutuq U+02BC (official) */
+  TL_APOS_ASCII,       /* o' g' and ' (legacy systems) */
+  TL_APOS_TYPOGRAPHIC  /* o‘ g‘ with U+2018, tutuq U+2019 (many sites) */
+} tl_apostrophe;
+
+/* Flags of tl_convert_options.flags. */
+#define TL_CONVERT_HTML 0x1u      /* convert text nodes, alt/title only */
+#define TL_CONVERT_MARKDOWN 0x2u  /* leave code and link targets alone */
+#define TL_CONVERT_REPLACE 0x4u   /* invalid UTF-8 -> U+FFFD, not an error */
+#define TL_CONVERT_NO_SYSDICT 0x8u /* do not read the system hunspell list */
+
+typedef struct tl_convert_options {
+  tl_lang from;          /* source; TL_LANG_UNKNOWN = detect ("auto") */
+  tl_lang to;            /* target */
+  const char *scheme;    /* ru <-> ru-Latn scheme id or alias; NULL = gost_779 */
+  const char *scheme_file; /* one more scheme table loaded from a file */
+  unsigned flags;        /* TL_CONVERT_* */
+  tl_apostrophe apostrophe;
+  const char *const *dict_files; /* extra Uzbek exception lexicons (files) */
+  size_t n_dict_files;
+  const char *system_dict; /* hunspell-uz word list; NULL = default path */
+  void *reserved[4];     /* zero */
+} tl_convert_options;
+
+/* Fills *opts with the defaults (auto -> uz-Latn, modern apostrophes). */
+TL_API void tl_convert_options_init(tl_convert_options *opts);
+
+/* A compiled converter: rules, scheme tables and lexicons. Immutable after
+ * creation and safe to share between threads. */
+typedef struct tl_converter tl_converter;
+
+/* Compiles a converter. Fails with TL_EUNSUPPORTED for a language pair that
+ * is not supported, TL_ENOTFOUND for an unknown scheme, TL_ESYNTAX / TL_EIO
+ * for a bad or unreadable scheme or lexicon file (message names file:line).
+ * *out is owned by the caller: tl_converter_free(). */
+TL_API tl_status tl_converter_new(tl_ctx *ctx, const tl_convert_options *opts,
+                                  tl_converter **out);
+TL_API void tl_converter_free(tl_converter *cv);
+
+/* A note on one word of the output, for --review: the spelling was a guess. */
+typedef struct tl_note {
+  size_t offset;       /* byte offset of the word in the input */
+  size_t len;          /* its length in bytes */
+  size_t line, column; /* 1-based; column counts code points */
+  const char *word;    /* the input word (not NUL-terminated; len bytes) */
+  const char *output;  /* what was written for it (NUL-terminated) */
+  const char *reason;  /* short English reason (static string) */
+} tl_note;
+/* Called for each note; the pointers are valid only during the call. */
+typedef void (*tl_note_fn)(void *user, const tl_note *note);
+
+/* Converts a whole text, appending the result to *out (owned by the caller).
+ * notes may be NULL. Invalid UTF-8: TL_EUTF8 with the byte offset, or U+FFFD
+ * with TL_CONVERT_REPLACE. Thread-safe for a shared cv with distinct ctx. */
+TL_API tl_status tl_convert(tl_ctx *ctx, const tl_converter *cv,
+                            const char *text, size_t len, tl_buf *out,
+                            tl_note_fn notes, void *user);
+
+/* Streaming conversion in constant memory: feed any chunks (they may split
+ * a character or a word); each write appends the output that is ready to
+ * *out; tl_stream_finish() flushes the rest. One stream per document and
+ * per thread. *out of tl_stream_new is owned by the caller: tl_stream_free(). */
+typedef struct tl_stream tl_stream;
+TL_API tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv,
+                               tl_note_fn notes, void *user, tl_stream **out);
+TL_API tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
+                                 tl_buf *out);
+TL_API tl_status tl_stream_finish(tl_stream *s, tl_buf *out);
+TL_API void tl_stream_free(tl_stream *s);
+
+/* ---------------------------------------------------------------- schemes */
+
+/* Metadata of a romanization scheme (static strings). */
+typedef struct tl_scheme_info {
+  const char *id;        /* iuliia id, e.g. "gost_779" */
+  const char *aliases;   /* comma-separated, e.g. "iso9,gost-7.79-a"; "" if none */
+  const char *name;      /* full name */
+  const char *standard;  /* the standard or document */
+  int year;              /* 0 if unknown */
+  tl_lang from, to;      /* TL_LANG_RU -> TL_LANG_RU_LATN */
+  int reversible;        /* 1 if ru-Latn -> ru is supported */
+} tl_scheme_info;
+
+/* Number of schemes compiled into the library. */
+TL_API size_t tl_scheme_count(void);
+/* Metadata of built-in scheme i (0 <= i < tl_scheme_count()). */
+TL_API tl_status tl_scheme_info_at(tl_scheme_info *out, size_t i);
+/* Looks a scheme up by id or alias (case-insensitive). */
+TL_API tl_status tl_scheme_find(tl_scheme_info *out, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRANSLIT_H */

@@ -1,0 +1,22 @@
+/* buf.h: growing the caller-owned tl_buf; every append keeps it
+ * NUL-terminated and reports allocation failure instead of aborting. */
+#ifndef TL_BUF_H
+#define TL_BUF_H
+
+#include "translit.h"
+#include <stdint.h>
+
+/* Makes room for n more bytes (plus the NUL). */
+tl_status tl__buf_reserve(tl_buf *b, size_t n);
+tl_status tl__buf_append(tl_buf *b, const char *s, size_t n);
+tl_status tl__buf_puts(tl_buf *b, const char *s);
+tl_status tl__buf_putc(tl_buf *b, char c);
+/* Appends code point cp as UTF-8. */
+tl_status tl__buf_put_cp(tl_buf *b, uint32_t cp);
+tl_status tl__buf_printf(tl_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif
