@@ -230,6 +230,18 @@ TL_API tl_status tl_scheme_info_at(tl_scheme_info *out, size_t i);
 /* Looks a scheme up by id or alias (case-insensitive). */
 TL_API tl_status tl_scheme_find(tl_scheme_info *out, const char *name);
 
+/* ------------------------------------------- normalization and encodings */
+/* (issue 5: tl_normalize, tl_encoding_*, tl_detect) */
+
+/* ---------------------------------------------------------- spell-checking */
+/* (issue 6: tl_speller) */
+
+/* --------------------------------------------------------------- alignment */
+/* (issue 7: tl_align) */
+
+/* ------------------------------------------------------------------- batch */
+/* (issue 8: tl_batch helpers) */
+
 #ifdef __cplusplus
 }
 #endif
