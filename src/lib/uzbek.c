@@ -1,14 +1,1088 @@
-/* uzbek.c: STUB, replaced by the engine. */
+/* uzbek.c: Uzbek Cyrillic <-> Latin under the 1995 orthography.
+ *
+ * Cyrillic -> Latin is the rules plus the exception lexicons: a lexicon
+ * word or stem (with a suffix chain after it) wins, every other letter goes
+ * by its context rule (е, ц, ъ, ь, сҳ). Latin -> Cyrillic is ambiguous
+ * (s/ц, ts/тс/ц, e/э, yo/ё/йо, ь and ъ that Latin does not write), so each
+ * word is decided in this order: a lexicon word; a word of the system
+ * hunspell-uz list, searched over the spellings the Latin allows while
+ * walking the list's trie (so that impossible spellings die at once); a
+ * lexicon stem + suffixes; a dictionary stem + suffixes; the rules.
+ * Case is carried letter by letter: ALL CAPS stays caps (ШАҲАР -> SHAHAR),
+ * Title stays Title (Шаҳар -> Shahar), one-letter words follow their
+ * neighbours, mixed acronyms keep their shape (ЎзА -> OʻzA). */
 #include "uzbek.h"
 #include "buf.h"
+#include "embedded.h"
+#include "error.h"
+#include "lexicon.h"
+#include "trie.h"
+#include "utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
-struct tl__uz { int dummy; };
+#include <string.h>
+#include <unicode/uchar.h>
+
+#define DEFAULT_SYSTEM_DICT "/usr/share/hunspell/uz_UZ.dic"
+/* Words longer than this (code points) are converted by the rules alone. */
+#define MAXW 64
+/* The dictionary search gives up on spellings this far from the rules. */
+#define MAX_COST 4
+
+struct tl__uz {
+  tl__lexicon lex;
+  tl__trie lex_cyr; /* lowercase Cyrillic word or stem -> entry index */
+  tl__trie lex_lat; /* lowercase Latin word or stem -> entry index */
+  tl__trie dict;    /* system word list, lowercase Cyrillic -> 1 */
+  int have_dict;
+  tl__trie suf_lat; /* suffixes and suffix chains, Latin */
+  tl__trie suf_cyr; /* the same, Cyrillic */
+  tl__trie keep;    /* Latin words left alone, lowercase */
+};
+
+/* ------------------------------------------------------------ letters */
+
+static int cyr_is_vowel(uint32_t c) {
+  switch (c) {
+  case 0x430: case 0x435: case 0x451: case 0x438: case 0x43E: case 0x443:
+  case 0x45E: case 0x44D: case 0x44E: case 0x44F: case 0x44B:
+    return 1;
+  }
+  return 0;
+}
+
+static int is_cyrillic_letter(uint32_t c) {
+  return (c >= 0x400 && c <= 0x4FF && c != 0x482 && !(c >= 0x483 && c <= 0x489)) ||
+         (c >= 0x500 && c <= 0x52F);
+}
+
+static int is_latin_letter(uint32_t c) {
+  if (c < 0x80)
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  if (c >= 0x400 && c <= 0x52F)
+    return 0;
+  return c >= 0xC0 && u_isalpha((UChar32)c) &&
+         ublock_getCode((UChar32)c) != UBLOCK_CYRILLIC;
+}
+
+static int is_any_letter(uint32_t c) {
+  if (c < 0x80)
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  return u_isalpha((UChar32)c) || (u_charType((UChar32)c) == U_NON_SPACING_MARK);
+}
+
+static uint32_t lower(uint32_t c) {
+  if (c < 0x80)
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  return (uint32_t)u_tolower((UChar32)c);
+}
+
+static uint32_t upper(uint32_t c) {
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') ? c - 32 : c;
+  return (uint32_t)u_toupper((UChar32)c);
+}
+
+static int is_upper(uint32_t c) {
+  if (c < 0x80)
+    return c >= 'A' && c <= 'Z';
+  return u_isupper((UChar32)c);
+}
+
+/* ---------------------------------------------------------- loading */
+
+typedef struct load_ctx {
+  tl__uz *uz;
+  tl__trie *trie;
+  int cyrillic_only; /* skip words with non-Cyrillic letters */
+} load_ctx;
+
+static tl_status add_word(void *user, const char *w, size_t n) {
+  load_ctx *lc = user;
+  uint32_t cps[MAXW];
+  size_t k = tl__lower_cps(w, n, cps, MAXW, TL__TUTUQ);
+  if (k == (size_t)-1 || k == 0)
+    return TL_OK;
+  if (lc->cyrillic_only)
+    for (size_t i = 0; i < k; i++)
+      if (!is_cyrillic_letter(cps[i]) && cps[i] != '-')
+        return TL_OK;
+  return tl__trie_insert(lc->trie, cps, k, 1, 0);
+}
+
+/* Latin -> Cyrillic of a suffix by the plain rules (for the Cyrillic suffix
+ * trie). Suffixes follow a consonant-or-vowel stem; both are added. */
+static size_t suffix_to_cyr(const uint32_t *w, size_t n, uint32_t *out);
+
+static tl_status add_suffix(void *user, const char *w, size_t n) {
+  tl__uz *uz = user;
+  uint32_t cps[MAXW], cyr[MAXW * 2];
+  /* Canonical apostrophes: after o/g an okina, else a tutuq. */
+  size_t k = tl__lower_cps(w, n, cps, MAXW, TL__TUTUQ);
+  if (k == (size_t)-1 || k == 0)
+    return TL_OK;
+  for (size_t i = 1; i < k; i++)
+    if (cps[i] == TL__TUTUQ && (cps[i - 1] == 'o' || cps[i - 1] == 'g'))
+      cps[i] = TL__OKINA;
+  tl_status st = tl__trie_insert(&uz->suf_lat, cps, k, 1, 0);
+  if (st)
+    return st;
+  size_t m = suffix_to_cyr(cps, k, cyr);
+  return m ? tl__trie_insert(&uz->suf_cyr, cyr, m, 1, 0) : TL_OK;
+}
+
+static tl_status index_entry(tl__uz *uz, size_t idx, int replace) {
+  const tl__lex_entry *e = &uz->lex.e[idx];
+  uint32_t cyr[MAXW], lat[MAXW];
+  size_t nc = tl__lower_cps(e->cyr, strlen(e->cyr), cyr, MAXW, 0);
+  size_t nl = tl__lower_cps(e->lat, strlen(e->lat), lat, MAXW, 0);
+  if (nc == (size_t)-1 || nl == (size_t)-1)
+    return TL_OK; /* longer than any word we look up */
+  tl_status st = TL_OK;
+  if (e->flags & TL__LEX_TO_LATIN) {
+    st = tl__trie_insert(&uz->lex_cyr, cyr, nc, (int32_t)idx, replace);
+    /* A stem ending in ь drops it before a suffix (октябрь -> октябрда). */
+    if (!st && (e->flags & TL__LEX_STEM) && nc > 1 && cyr[nc - 1] == 0x44C)
+      st = tl__trie_insert(&uz->lex_cyr, cyr, nc - 1, (int32_t)idx, replace);
+  }
+  if (!st && (e->flags & TL__LEX_TO_CYRL))
+    st = tl__trie_insert(&uz->lex_lat, lat, nl, (int32_t)idx, replace);
+  return st;
+}
+
+static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
+                                  int required) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    if (!required)
+      return TL_OK; /* not installed: lexicons and rules only */
+    return tl__fail(ctx, TL_ENODICT, TL_NO_OFFSET, "%s: cannot open: %s", path,
+                    strerror(errno));
+  }
+  tl_buf b = TL_BUF_INIT;
+  char chunk[65536];
+  size_t k;
+  tl_status st = TL_OK;
+  while (!st && (k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    st = tl__buf_append(&b, chunk, k);
+  int err = ferror(fp);
+  fclose(fp);
+  if (!st && err)
+    st = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: read error", path);
+  if (!st) {
+    load_ctx lc = {uz, &uz->dict, 1};
+    st = tl__wordlist_each(b.data ? b.data : "", b.len, add_word, &lc);
+    if (st)
+      tl__fail(ctx, st, TL_NO_OFFSET, "%s: %s", path, tl_strerror(st));
+    uz->have_dict = 1;
+  }
+  tl_buf_free(&b);
+  return st;
+}
+
 tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) {
-  (void)ctx; (void)opts; *out = calloc(1, sizeof **out); return *out ? TL_OK : TL_ENOMEM; }
-void tl__uz_free(tl__uz *uz) { free(uz); }
-tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run, tl_apostrophe apos, tl_buf *out) {
-  (void)uz; (void)apos; return tl__buf_append(out, run->text, run->len); }
+  *out = NULL;
+  tl__uz *uz = calloc(1, sizeof *uz);
+  if (!uz)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  tl_status st = TL_OK;
+  tl__trie *tries[] = {&uz->lex_cyr, &uz->lex_lat, &uz->dict,
+                       &uz->suf_lat, &uz->suf_cyr, &uz->keep};
+  for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
+    st = tl__trie_init(tries[i]);
+  if (st) {
+    tl__uz_free(uz);
+    return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+  }
+  /* The embedded lexicons, word lists and suffixes (dictionaries/uz/). */
+  size_t nblobs;
+  const tl__blob *blobs = tl__embedded_table(&nblobs);
+  for (size_t i = 0; !st && i < nblobs; i++) {
+    const char *name = blobs[i].name;
+    size_t nl = strlen(name);
+    if (strncmp(name, "uz/", 3) != 0)
+      continue;
+    const char *text = (const char *)blobs[i].data;
+    if (nl > 4 && strcmp(name + nl - 4, ".tsv") == 0) {
+      char fname[256];
+      snprintf(fname, sizeof fname, "dictionaries/%s", name);
+      st = tl__lexicon_parse(ctx, &uz->lex, text, blobs[i].len, fname);
+    } else if (strcmp(name, "uz/suffixes.txt") == 0) {
+      st = tl__wordlist_each(text, blobs[i].len, add_suffix, uz);
+    } else if (strcmp(name, "uz/keep-latin.txt") == 0) {
+      load_ctx lc = {uz, &uz->keep, 0};
+      st = tl__wordlist_each(text, blobs[i].len, add_word, &lc);
+    }
+  }
+  size_t builtin = uz->lex.n;
+  for (size_t i = 0; !st && i < uz->lex.n; i++)
+    st = index_entry(uz, i, 0);
+  /* A site's own lexicons override the built-in entries. */
+  for (size_t f = 0; !st && f < opts->n_dict_files; f++) {
+    size_t first = uz->lex.n;
+    st = tl__lexicon_load_file(ctx, &uz->lex, opts->dict_files[f]);
+    for (size_t i = first; !st && i < uz->lex.n; i++)
+      st = index_entry(uz, i, 1);
+  }
+  (void)builtin;
+  if (!st && !(opts->flags & TL_CONVERT_NO_SYSDICT)) {
+    const char *path = opts->system_dict;
+    int required = path && *path;
+    if (!required) {
+      const char *env = getenv("TL_UZ_DICT");
+      path = env && *env ? env : DEFAULT_SYSTEM_DICT;
+    }
+    st = load_system_dict(ctx, uz, path, required);
+  }
+  if (st) {
+    if (!tl_ctx_message(ctx)[0])
+      tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
+    tl__uz_free(uz);
+    return st;
+  }
+  *out = uz;
+  return TL_OK;
+}
+
+void tl__uz_free(tl__uz *uz) {
+  if (!uz)
+    return;
+  tl__lexicon_free(&uz->lex);
+  tl__trie_free(&uz->lex_cyr);
+  tl__trie_free(&uz->lex_lat);
+  tl__trie_free(&uz->dict);
+  tl__trie_free(&uz->suf_lat);
+  tl__trie_free(&uz->suf_cyr);
+  tl__trie_free(&uz->keep);
+  free(uz);
+}
+
+/* Is w[from..n) a chain of one or more suffixes of t? */
+static int suffix_chain(const tl__trie *t, const uint32_t *w, size_t from, size_t n) {
+  if (from >= n)
+    return 0;
+  unsigned char ok[MAXW + 1];
+  memset(ok, 0, sizeof ok);
+  ok[n] = 1;
+  for (size_t i = n; i-- > from;) {
+    int32_t node = TL__TRIE_ROOT;
+    for (size_t j = i; j < n; j++) {
+      node = tl__trie_step(t, node, w[j]);
+      if (node == TL__TRIE_NONE)
+        break;
+      if (t->nodes[node].value != TL__TRIE_NONE && ok[j + 1]) {
+        ok[i] = 1;
+        break;
+      }
+    }
+  }
+  return ok[from];
+}
+
+/* ------------------------------------------------------ word output */
+
+/* A word being built: code points, and for each the case it must take. */
+typedef struct wout {
+  uint32_t cp[MAXW * 4];
+  unsigned char caps[MAXW * 4]; /* 0 keep, 1 upper */
+  size_t n;
+} wout;
+
+static void w_put(wout *o, uint32_t cp, int up) {
+  if (o->n < sizeof o->cp / sizeof o->cp[0]) {
+    o->cp[o->n] = cp;
+    o->caps[o->n] = (unsigned char)up;
+    o->n++;
+  }
+}
+
+/* Appends an ASCII/placeholder string; case: 0 none, 1 first letter, 2 all. */
+static void w_puts(wout *o, const char *s, int cs) {
+  for (int i = 0; s[i]; i++) {
+    uint32_t c = (unsigned char)s[i];
+    if (c == 1)
+      c = TL__OKINA;
+    else if (c == 2)
+      c = TL__TUTUQ;
+    w_put(o, c, cs == 2 || (cs == 1 && i == 0));
+  }
+}
+
+static tl_status emit_latin(const wout *o, tl_apostrophe apos, tl_buf *out) {
+  char tmp[MAXW * 4 * 4 + 8];
+  size_t k = 0;
+  for (size_t i = 0; i < o->n; i++) {
+    uint32_t c = o->cp[i];
+    if (c == TL__OKINA)
+      c = apos == TL_APOS_ASCII ? '\'' : apos == TL_APOS_TYPOGRAPHIC ? 0x2018 : TL__OKINA;
+    else if (c == TL__TUTUQ)
+      c = apos == TL_APOS_ASCII ? '\'' : apos == TL_APOS_TYPOGRAPHIC ? 0x2019 : TL__TUTUQ;
+    else if (o->caps[i])
+      c = upper(c);
+    k += tl__utf8_encode(c, tmp + k);
+  }
+  return tl__buf_append(out, tmp, k);
+}
+
+static tl_status emit_cps(const wout *o, tl_buf *out) {
+  char tmp[MAXW * 4 * 4 + 8];
+  size_t k = 0;
+  for (size_t i = 0; i < o->n; i++)
+    k += tl__utf8_encode(o->caps[i] ? upper(o->cp[i]) : o->cp[i], tmp + k);
+  return tl__buf_append(out, tmp, k);
+}
+
+/* ---------------------------------------------------- case patterns */
+
+enum { CASE_LOWER, CASE_TITLE, CASE_CAPS, CASE_MIXED };
+
+static int case_pattern(const unsigned char *up, size_t n) {
+  size_t nu = 0;
+  for (size_t i = 0; i < n; i++)
+    nu += up[i];
+  if (nu == 0)
+    return CASE_LOWER;
+  if (nu == n)
+    return n == 1 ? CASE_TITLE : CASE_CAPS;
+  if (nu == 1 && up[0])
+    return CASE_TITLE;
+  return CASE_MIXED;
+}
+
+/* For a one-letter capital word: is the nearest word of two or more letters
+ * before or after it (on the same line) written in capitals? */
+static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) {
+  for (int dir = -1; dir <= 1; dir += 2) {
+    size_t i = dir < 0 ? start : end;
+    for (int words = 0; words < 4;) {
+      /* Skip to the next word in this direction. */
+      size_t a, b;
+      if (dir > 0) {
+        while (i < len && t[i] != '\n') {
+          uint32_t cp;
+          size_t k = tl__utf8_decode(t + i, len - i, &cp);
+          if (is_any_letter(cp))
+            break;
+          i += k;
+        }
+        if (i >= len || t[i] == '\n')
+          break;
+        a = i;
+        while (i < len) {
+          uint32_t cp;
+          size_t k = tl__utf8_decode(t + i, len - i, &cp);
+          if (!is_any_letter(cp))
+            break;
+          i += k;
+        }
+        b = i;
+      } else {
+        while (i > 0 && t[i - 1] != '\n') {
+          size_t j = i - 1;
+          while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
+            j--;
+          uint32_t cp;
+          tl__utf8_decode(t + j, len - j, &cp);
+          if (is_any_letter(cp))
+            break;
+          i = j;
+        }
+        if (i == 0 || t[i - 1] == '\n')
+          break;
+        b = i;
+        while (i > 0) {
+          size_t j = i - 1;
+          while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
+            j--;
+          uint32_t cp;
+          tl__utf8_decode(t + j, len - j, &cp);
+          if (!is_any_letter(cp))
+            break;
+          i = j;
+        }
+        a = i;
+      }
+      words++;
+      size_t letters = 0, ups = 0;
+      for (size_t j = a; j < b;) {
+        uint32_t cp;
+        j += tl__utf8_decode(t + j, b - j, &cp);
+        letters++;
+        ups += is_upper(cp) != 0;
+      }
+      if (letters >= 2) {
+        if (ups == letters)
+          return 1;
+        break; /* the nearest real word is not in capitals */
+      }
+    }
+  }
+  return 0;
+}
+
+/* ============================================ Cyrillic -> Latin */
+
+/* The Latin of lowercase Cyrillic letter w[i] in its word w[0..n), by the
+ * rules; prev is w[i-1] or 0 at the start. \1 is the okina, \2 the tutuq. */
+static const char *cyr_letter(const uint32_t *w, size_t n, size_t i) {
+  uint32_t c = w[i], prev = i ? w[i - 1] : 0, next = i + 1 < n ? w[i + 1] : 0;
+  switch (c) {
+  case 0x430: return "a";
+  case 0x431: return "b";
+  case 0x432: return "v";
+  case 0x433: return "g";
+  case 0x434: return "d";
+  case 0x435: /* е: ye at the start, after a vowel, ъ or ь */
+    return (!prev || cyr_is_vowel(prev) || prev == 0x44A || prev == 0x44C) ? "ye" : "e";
+  case 0x451: return "yo";
+  case 0x436: return "j";
+  case 0x437: return "z";
+  case 0x438: return "i";
+  case 0x439: return "y";
+  case 0x43A: return "k";
+  case 0x43B: return "l";
+  case 0x43C: return "m";
+  case 0x43D: return "n";
+  case 0x43E: return "o";
+  case 0x43F: return "p";
+  case 0x440: return "r";
+  case 0x441: return next == 0x4B3 ? "s\2" : "s"; /* сҳ -> sʼh, not sh */
+  case 0x442: return "t";
+  case 0x443: return "u";
+  case 0x444: return "f";
+  case 0x445: return "x";
+  case 0x446: /* ц: s at the start and after a consonant, ts after a vowel */
+    return (prev && cyr_is_vowel(prev)) ? "ts" : "s";
+  case 0x447: return "ch";
+  case 0x448: return "sh";
+  case 0x449: return "sh";
+  case 0x44A: /* ъ: not written after ў, nor before е ё ю я (Russian) */
+    if (prev == 0x45E || next == 0x435 || next == 0x451 || next == 0x44E ||
+        next == 0x44F || !next || !prev)
+      return "";
+    return "\2";
+  case 0x44B: return "i";
+  case 0x44C: /* ь: dropped; before о it keeps the y of the sound (бульон) */
+    return next == 0x43E ? "y" : "";
+  case 0x44D: return "e";
+  case 0x44E: return "yu";
+  case 0x44F: return "ya";
+  case 0x45E: return "o\1";
+  case 0x49B: return "q";
+  case 0x493: return "g\1";
+  case 0x4B3: return "h";
+  case 0x456: return "i";  /* і, Kazakh/Ukrainian i, in names */
+  case 0x4E9: return "o";  /* ө */
+  case 0x4AF: return "u";  /* ү */
+  case 0x4A3: return "ng"; /* ң */
+  case 0x4BB: return "h";  /* һ */
+  }
+  return NULL;
+}
+
+/* Letters of w[from..n) by the rules into o, each with the case of up[]
+ * (caps when a capital has a capital letter next to it, or caps_alone). */
+static void cyr_rules(const uint32_t *w, const unsigned char *up, size_t from,
+                      size_t n, int caps_alone, wout *o, int *guess) {
+  for (size_t i = from; i < n; i++) {
+    const char *m = cyr_letter(w, n, i);
+    if (!m) { /* a letter we have no rule for: keep it */
+      w_put(o, w[i], up[i]);
+      continue;
+    }
+    if (w[i] == 0x446 && i && cyr_is_vowel(w[i - 1]) && guess)
+      *guess = 1;
+    int cs = 0;
+    if (up[i]) {
+      int near = (i > 0 && up[i - 1]) || (i + 1 < n && up[i + 1]);
+      cs = (near || (n == 1 && caps_alone)) ? 2 : 1;
+    }
+    w_puts(o, m, cs);
+  }
+}
+
+/* Applies a whole-word case pattern to o (built lowercase). */
+static void apply_case(wout *o, int pattern, size_t from) {
+  if (pattern == CASE_CAPS) {
+    for (size_t i = from; i < o->n; i++)
+      o->caps[i] = 1;
+  } else if (pattern == CASE_TITLE || pattern == CASE_MIXED) {
+    for (size_t i = from; i < o->n; i++)
+      if (o->cp[i] != TL__OKINA && o->cp[i] != TL__TUTUQ) {
+        o->caps[i] = 1;
+        break;
+      }
+  }
+}
+
+/* Converts one Cyrillic word t[0..len) (letters only) to Latin. */
+static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
+                          size_t len, tl_apostrophe apos, tl_buf *out) {
+  const char *t = run->text + start;
+  uint32_t w[MAXW];
+  unsigned char up[MAXW];
+  size_t n = 0;
+  for (size_t i = 0; i < len && n < MAXW;) {
+    uint32_t cp;
+    i += tl__utf8_decode(t + i, len - i, &cp);
+    up[n] = (unsigned char)(is_upper(cp) != 0);
+    w[n++] = lower(cp);
+  }
+  if (n == MAXW) { /* too long for the lexicons: rules, piece by piece */
+    wout o;
+    o.n = 0;
+    tl_status st = TL_OK;
+    size_t i = 0;
+    while (!st && i < len) {
+      size_t cnt = 0, j = i;
+      while (j < len && cnt < MAXW) {
+        uint32_t cp;
+        j += tl__utf8_decode(t + j, len - j, &cp);
+        up[cnt] = (unsigned char)(is_upper(cp) != 0);
+        w[cnt++] = lower(cp);
+      }
+      o.n = 0;
+      cyr_rules(w, up, 0, cnt, 0, &o, NULL);
+      st = emit_latin(&o, apos, out);
+      i = j;
+    }
+    return st;
+  }
+  int pattern = case_pattern(up, n);
+  int caps_alone = 0;
+  if (n == 1 && up[0])
+    caps_alone = neighbours_caps(run->text, run->len, start, start + len);
+
+  /* Lexicon: the whole word, else the longest stem followed by suffixes. */
+  int32_t whole = TL__TRIE_NONE, stem = TL__TRIE_NONE;
+  size_t stem_len = 0;
+  int32_t node = TL__TRIE_ROOT;
+  for (size_t i = 0; i < n; i++) {
+    node = tl__trie_step(&uz->lex_cyr, node, w[i]);
+    if (node == TL__TRIE_NONE)
+      break;
+    int32_t v = uz->lex_cyr.nodes[node].value;
+    if (v == TL__TRIE_NONE)
+      continue;
+    if (i + 1 == n)
+      whole = v;
+    else if ((uz->lex.e[v].flags & TL__LEX_STEM) &&
+             suffix_chain(&uz->suf_cyr, w, i + 1, n))
+      stem = v, stem_len = i + 1;
+  }
+  wout o;
+  o.n = 0;
+  int guess = 0;
+  if (whole != TL__TRIE_NONE || stem != TL__TRIE_NONE) {
+    const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : stem];
+    uint32_t lat[MAXW];
+    size_t nl = tl__lower_cps(e->lat, strlen(e->lat), lat, MAXW, 0);
+    for (size_t i = 0; i < nl && nl != (size_t)-1; i++)
+      w_put(&o, lat[i], 0);
+    apply_case(&o, pattern == CASE_MIXED ? (up[0] ? CASE_TITLE : CASE_LOWER)
+                                         : (n == 1 && caps_alone) ? CASE_CAPS : pattern,
+               0);
+    if (whole == TL__TRIE_NONE) {
+      size_t mark = o.n;
+      cyr_rules(w, up, stem_len, n, 0, &o, NULL);
+      if (pattern == CASE_CAPS)
+        apply_case(&o, CASE_CAPS, mark);
+    }
+  } else {
+    cyr_rules(w, up, 0, n, caps_alone, &o, &guess);
+  }
+  tl_status st = emit_latin(&o, apos, out);
+  if (!st && guess && run->notes) {
+    char tmp[MAXW * 16];
+    size_t k = 0;
+    for (size_t i = 0; i < o.n && k + 5 < sizeof tmp; i++)
+      k += tl__utf8_encode(o.caps[i] ? upper(o.cp[i]) : o.cp[i], tmp + k);
+    tmp[k] = '\0';
+    tl__note(run, start, len, tmp, "ц after a vowel written ts; s if a new stem starts there");
+  }
+  return st;
+}
+
+tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
+                          tl_apostrophe apos, tl_buf *out) {
+  const char *t = run->text;
+  size_t n = run->len, i = 0, plain = 0;
+  tl_status st = TL_OK;
+  while (i < n && !st) {
+    unsigned char c = (unsigned char)t[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    if (!is_cyrillic_letter(cp)) {
+      i += k;
+      continue;
+    }
+    /* A Cyrillic word: copy what came before, convert the word. */
+    size_t start = i;
+    while (i < n) {
+      k = tl__utf8_decode(t + i, n - i, &cp);
+      if (!is_cyrillic_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
+        break;
+      i += k;
+    }
+    st = tl__buf_append(out, t + plain, start - plain);
+    if (!st)
+      st = cyr_word(uz, run, start, i - start, apos, out);
+    plain = i;
+  }
+  if (!st)
+    st = tl__buf_append(out, t + plain, n - plain);
+  return st;
+}
+
+/* ============================================ Latin -> Cyrillic */
+
+/* A unit of a Latin word: a letter or digraph, and what it may be written as
+ * in Cyrillic (the rule's choice first, at cost 0). */
+#define MAXALT 5
+typedef struct alt {
+  uint32_t cp[3];
+  unsigned char n, cost;
+} alt;
+
+typedef struct unit {
+  unsigned char start, len; /* in the word's code points */
+  unsigned char vowel;      /* ends in a vowel sound */
+  unsigned char consonant;  /* may take a soft sign after it */
+  unsigned char ambiguous;  /* the rules' choice is a guess */
+  unsigned char nalt;
+  alt alts[MAXALT];
+} unit;
+
+static void set_alts(unit *u, const char *spec) {
+  /* spec: alternatives separated by '|', each "cyrillic:cost" in UTF-8. */
+  u->nalt = 0;
+  const char *s = spec;
+  while (*s && u->nalt < MAXALT) {
+    alt *a = &u->alts[u->nalt++];
+    a->n = 0;
+    a->cost = 0;
+    while (*s && *s != '|' && *s != ':') {
+      uint32_t cp;
+      s += tl__utf8_decode(s, strlen(s), &cp);
+      if (a->n < 3)
+        a->cp[a->n++] = cp;
+    }
+    if (*s == ':') {
+      s++;
+      a->cost = (unsigned char)(*s++ - '0');
+    }
+    if (*s == '|')
+      s++;
+  }
+}
+
+static int lat_vowel(uint32_t c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Splits the lowercase Latin word w[0..n) into units. Returns the count. */
+static size_t parse_units(const uint32_t *w, size_t n, unit *u) {
+  size_t nu = 0;
+  int prev_vowel = 0, at_start = 1;
+  for (size_t i = 0; i < n && nu < MAXW;) {
+    unit *x = &u[nu];
+    memset(x, 0, sizeof *x);
+    x->start = (unsigned char)i;
+    uint32_t c = w[i], c1 = i + 1 < n ? w[i + 1] : 0, c2 = i + 2 < n ? w[i + 2] : 0;
+    int ctx_vowel = at_start || prev_vowel; /* start of word or after a vowel */
+    size_t len = 1;
+    const char *spec = NULL;
+    x->consonant = 0;
+    if (c == 's' && c1 == TL__TUTUQ && c2 == 'h') {
+      len = 3, spec = "сҳ";
+    } else if ((c == 'o' || c == 'g') && c1 == TL__OKINA) {
+      len = 2, spec = c == 'o' ? "ў|ўъ:1" : "ғ";
+      x->vowel = c == 'o';
+    } else if (c == 's' && c1 == 'h') {
+      len = 2, spec = "ш|сҳ:2";
+    } else if (c == 'c' && c1 == 'h') {
+      len = 2, spec = "ч";
+    } else if (c == 't' && c1 == 's' && c2 != 'h') {
+      len = 2, spec = "тс|ц:1", x->ambiguous = 1;
+    } else if (c == 'y' && (c1 == 'e' || c1 == 'u' || c1 == 'a' ||
+                            (c1 == 'o' && c2 != TL__OKINA))) {
+      len = 2;
+      x->vowel = 1;
+      if (ctx_vowel) {
+        spec = c1 == 'e'   ? "е|йе:2"
+               : c1 == 'o' ? "ё|йо:1"
+               : c1 == 'u' ? "ю|йу:1"
+                           : "я|йа:1";
+        x->ambiguous = c1 == 'o' && !at_start;
+      } else {
+        spec = c1 == 'e'   ? "ье|ъе:1|е:1|йе:2"
+               : c1 == 'o' ? "ё|ьо:1|йо:1|ъё:2"
+               : c1 == 'u' ? "ю|ью:1|ъю:1|йу:2"
+                           : "я|ья:1|ъя:1|йа:2";
+        x->ambiguous = 1;
+      }
+    } else if (c == TL__TUTUQ || c == TL__OKINA) {
+      spec = "ъ";
+    } else if (c == 'e') {
+      spec = ctx_vowel ? "э|е:1" : "е|э:1";
+      x->vowel = 1;
+    } else if (c == 's') {
+      spec = "с|ц:1";
+      x->consonant = 1;
+    } else if (c < 0x80 && c >= 'a' && c <= 'z') {
+      static const char *const simple[26] = {
+          "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м",
+          "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
+      spec = simple[c - 'a'];
+      x->vowel = lat_vowel(c);
+      x->consonant = strchr("lntrzdpbfmvkg", (int)c) != NULL;
+    } else {
+      spec = NULL; /* not a Latin letter: kept as it is */
+    }
+    x->len = (unsigned char)len;
+    if (spec)
+      set_alts(x, spec);
+    else {
+      x->nalt = 1;
+      x->alts[0].cp[0] = c;
+      x->alts[0].n = 1;
+      x->alts[0].cost = 0;
+    }
+    prev_vowel = x->vowel;
+    at_start = 0;
+    i += len;
+    nu++;
+  }
+  return nu;
+}
+
+static size_t suffix_to_cyr(const uint32_t *w, size_t n, uint32_t *out) {
+  unit u[MAXW];
+  size_t nu = parse_units(w, n, u), k = 0;
+  for (size_t i = 0; i < nu; i++) {
+    const alt *a = &u[i].alts[0];
+    /* A suffix starts after a stem: e after a consonant is е, not э. */
+    if (i == 0 && w[0] == 'e')
+      out[k++] = 0x435;
+    else if (i == 0 && w[0] == 'y' && n > 1 && u[0].len == 2)
+      out[k++] = a->cp[a->n - 1] == 0x435 ? 0x435 : a->cp[a->n - 1];
+    else
+      for (size_t j = 0; j < a->n; j++)
+        out[k++] = a->cp[j];
+  }
+  return k;
+}
+
+/* The dictionary search over the spellings the units allow. */
+typedef struct search {
+  const tl__uz *uz;
+  const unit *u;
+  size_t nu;
+  const unsigned char *suffix_ok; /* by unit index: units[i..) is a suffix chain */
+  uint32_t buf[MAXW * 3];
+  unsigned char ubuf[MAXW * 3]; /* unit index of each code point */
+  /* best whole word */
+  int best_cost;
+  uint32_t best[MAXW * 3];
+  unsigned char best_u[MAXW * 3];
+  size_t best_n;
+  /* best stem: longest, then cheapest */
+  size_t stem_units;
+  int stem_cost;
+  uint32_t stem[MAXW * 3];
+  unsigned char stem_u[MAXW * 3];
+  size_t stem_n;
+  unsigned steps;
+} search;
+
+static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
+  if (++s->steps > 20000)
+    return; /* pathological word: the rules will do */
+  const tl__trie *t = &s->uz->dict;
+  if (ui == s->nu) {
+    if (t->nodes[node].value != TL__TRIE_NONE && cost < s->best_cost) {
+      s->best_cost = cost;
+      memcpy(s->best, s->buf, len * sizeof *s->buf);
+      memcpy(s->best_u, s->ubuf, len);
+      s->best_n = len;
+    }
+    return;
+  }
+  if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && s->suffix_ok[ui] &&
+      (ui > s->stem_units || (ui == s->stem_units && cost < s->stem_cost)) &&
+      (cost == 0 || len >= 3)) {
+    s->stem_units = ui;
+    s->stem_cost = cost;
+    memcpy(s->stem, s->buf, len * sizeof *s->buf);
+    memcpy(s->stem_u, s->ubuf, len);
+    s->stem_n = len;
+  }
+  const unit *u = &s->u[ui];
+  for (size_t a = 0; a < u->nalt; a++) {
+    int c = cost + u->alts[a].cost;
+    if (c > MAX_COST || c >= s->best_cost)
+      continue;
+    int32_t nd = node;
+    size_t l = len;
+    for (size_t j = 0; j < u->alts[a].n && nd != TL__TRIE_NONE; j++) {
+      nd = tl__trie_step(t, nd, u->alts[a].cp[j]);
+      s->buf[l] = u->alts[a].cp[j];
+      s->ubuf[l++] = (unsigned char)ui;
+    }
+    if (nd == TL__TRIE_NONE)
+      continue;
+    dfs(s, ui + 1, nd, l, c);
+    /* A soft sign Latin does not write, after a consonant before a
+     * consonant or at the end (февраль, фильм). */
+    if (u->consonant && c + 1 <= MAX_COST &&
+        (ui + 1 == s->nu || (!s->u[ui + 1].vowel && s->u[ui + 1].len < 3))) {
+      int32_t ns = tl__trie_step(t, nd, 0x44C);
+      if (ns != TL__TRIE_NONE) {
+        s->buf[l] = 0x44C;
+        s->ubuf[l] = (unsigned char)ui;
+        dfs(s, ui + 1, ns, l + 1, c + 1);
+      }
+    }
+  }
+}
+
+/* Appends the rules' spelling of units[from..nu) to o, with case. */
+static void lat_rules(const unit *u, size_t from, size_t nu, const unsigned char *ucase,
+                      int pattern, wout *o) {
+  for (size_t i = from; i < nu; i++) {
+    const alt *a = &u[i].alts[0];
+    for (size_t j = 0; j < a->n; j++) {
+      int up = pattern == CASE_CAPS || (pattern != CASE_LOWER && ucase[i] && j == 0) ||
+               (pattern == CASE_MIXED && ucase[i] == 2);
+      w_put(o, a->cp[j], up);
+    }
+  }
+}
+
+/* Is the Latin word not Uzbek (letters Uzbek Latin lacks), so kept as is? */
+static int foreign_latin(const uint32_t *w, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = w[i];
+    if (c == 'w' || (c == 'c' && (i + 1 >= n || w[i + 1] != 'h')))
+      return 1;
+    if (c >= 0x80 && c != TL__OKINA && c != TL__TUTUQ)
+      return 1;
+  }
+  return 0;
+}
+
+/* Converts one Latin word t[start..start+len) to Cyrillic. */
+static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
+                          size_t len, tl_buf *out) {
+  const char *t = run->text + start;
+  uint32_t w[MAXW];
+  unsigned char up[MAXW];
+  size_t n = 0;
+  uint32_t prev = 0;
+  for (size_t i = 0; i < len; n++) {
+    if (n == MAXW)
+      return tl__buf_append(out, t, len); /* too long to be a word */
+    uint32_t cp;
+    i += tl__utf8_decode(t + i, len - i, &cp);
+    up[n] = (unsigned char)(is_upper(cp) != 0);
+    if (tl__is_apostrophe(cp))
+      cp = (prev == 'o' || prev == 'g') ? TL__OKINA : TL__TUTUQ;
+    else
+      cp = lower(cp);
+    w[n] = prev = cp;
+  }
+  if (foreign_latin(w, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE)
+    return tl__buf_append(out, t, len);
+
+  /* Case: the pattern over letters, and per unit for mixed words. */
+  unsigned char lup[MAXW];
+  size_t nl = 0;
+  for (size_t i = 0; i < n; i++)
+    if (w[i] != TL__OKINA && w[i] != TL__TUTUQ)
+      lup[nl++] = up[i];
+  int pattern = case_pattern(lup, nl);
+  if (nl == 1 && lup[0])
+    pattern = CASE_CAPS;
+
+  unit u[MAXW];
+  size_t nu = parse_units(w, n, u);
+  unsigned char ucase[MAXW]; /* 0 lower, 1 first letter upper, 2 all upper */
+  for (size_t i = 0; i < nu; i++) {
+    int first = up[u[i].start], all = 1;
+    for (size_t j = 0; j < u[i].len; j++)
+      all &= up[u[i].start + j] || w[u[i].start + j] == TL__OKINA ||
+             w[u[i].start + j] == TL__TUTUQ;
+    ucase[i] = (unsigned char)(first ? (all && u[i].len > 1 ? 2 : 1) : 0);
+  }
+  /* Where the rest of the word is a chain of suffixes. */
+  unsigned char suffix_ok[MAXW + 1];
+  int any_suffix = 0;
+  for (size_t i = 0; i <= nu; i++) {
+    suffix_ok[i] = i < nu && suffix_chain(&uz->suf_lat, w, u[i].start, n);
+    any_suffix |= suffix_ok[i];
+  }
+
+  wout o;
+  o.n = 0;
+  int guess = 0;
+  /* 1. The lexicon: the whole word, else the longest stem + suffixes. */
+  int32_t whole = TL__TRIE_NONE, lstem = TL__TRIE_NONE;
+  size_t lstem_units = 0;
+  {
+    int unit_at[MAXW + 1]; /* unit starting at a code point, or -1 */
+    for (size_t i = 0; i <= n; i++)
+      unit_at[i] = -1;
+    for (size_t i = 0; i < nu; i++)
+      unit_at[u[i].start] = (int)i;
+    int32_t node = TL__TRIE_ROOT;
+    for (size_t i = 0; i < n; i++) {
+      node = tl__trie_step(&uz->lex_lat, node, w[i]);
+      if (node == TL__TRIE_NONE)
+        break;
+      int32_t v = uz->lex_lat.nodes[node].value;
+      if (v == TL__TRIE_NONE)
+        continue;
+      if (i + 1 == n)
+        whole = v;
+      else if ((uz->lex.e[v].flags & TL__LEX_STEM) && unit_at[i + 1] >= 0 &&
+               suffix_ok[unit_at[i + 1]])
+        lstem = v, lstem_units = (size_t)unit_at[i + 1];
+    }
+  }
+  search *s = NULL;
+  if (whole == TL__TRIE_NONE && uz->have_dict) {
+    s = malloc(sizeof *s);
+    if (!s)
+      return TL_ENOMEM;
+    s->uz = uz;
+    s->u = u;
+    s->nu = nu;
+    s->suffix_ok = suffix_ok;
+    s->best_cost = MAX_COST + 1;
+    s->best_n = 0;
+    s->stem_units = 0;
+    s->stem_cost = MAX_COST + 1;
+    s->stem_n = 0;
+    s->steps = 0;
+    (void)any_suffix;
+    dfs(s, 0, TL__TRIE_ROOT, 0, 0);
+  }
+  if (whole != TL__TRIE_NONE || (lstem != TL__TRIE_NONE && !(s && s->best_n))) {
+    const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : lstem];
+    uint32_t cyr[MAXW];
+    size_t nc = tl__lower_cps(e->cyr, strlen(e->cyr), cyr, MAXW, 0);
+    if (nc == (size_t)-1)
+      nc = 0;
+    if (whole == TL__TRIE_NONE && nc > 1 && cyr[nc - 1] == 0x44C)
+      nc--; /* октябрь + да -> октябрда */
+    for (size_t i = 0; i < nc; i++)
+      w_put(&o, cyr[i], 0);
+    apply_case(&o, pattern == CASE_MIXED ? (lup[0] ? CASE_TITLE : CASE_LOWER) : pattern, 0);
+    if (whole == TL__TRIE_NONE)
+      lat_rules(u, lstem_units, nu, ucase, pattern, &o);
+  } else if (s && (s->best_n || s->stem_n)) {
+    const uint32_t *cp = s->best_n ? s->best : s->stem;
+    const unsigned char *cu = s->best_n ? s->best_u : s->stem_u;
+    size_t m = s->best_n ? s->best_n : s->stem_n;
+    if (!s->best_n && m > 1 && cp[m - 1] == 0x44C)
+      m--;
+    for (size_t i = 0; i < m; i++) {
+      int first_of_unit = i == 0 || cu[i - 1] != cu[i];
+      int upc = pattern == CASE_CAPS ||
+                (pattern != CASE_LOWER && ucase[cu[i]] && first_of_unit) ||
+                (pattern == CASE_MIXED && ucase[cu[i]] == 2);
+      w_put(&o, cp[i], upc);
+    }
+    if (!s->best_n)
+      lat_rules(u, s->stem_units, nu, ucase, pattern, &o);
+  } else {
+    lat_rules(u, 0, nu, ucase, pattern, &o);
+    for (size_t i = 0; i < nu; i++)
+      guess |= u[i].ambiguous;
+  }
+  free(s);
+  tl_status st = emit_cps(&o, out);
+  if (!st && guess && run->notes) {
+    char tmp[MAXW * 16];
+    size_t k = 0;
+    for (size_t i = 0; i < o.n && k + 5 < sizeof tmp; i++)
+      k += tl__utf8_encode(o.caps[i] ? upper(o.cp[i]) : o.cp[i], tmp + k);
+    tmp[k] = '\0';
+    tl__note(run, start, len, tmp, "not in the lexicons or the dictionary; ts, y+vowel or ь/ъ guessed");
+  }
+  return st;
+}
+
 tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) {
-  (void)uz; return tl__buf_append(out, run->text, run->len); }
+  const char *t = run->text;
+  size_t n = run->len, i = 0, plain = 0;
+  tl_status st = TL_OK;
+  while (i < n && !st) {
+    uint32_t cp;
+    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    if (!is_latin_letter(cp)) {
+      i += k;
+      continue;
+    }
+    /* A Latin word: letters, and apostrophes between letters or after o/g. */
+    size_t start = i;
+    uint32_t prev = 0;
+    while (i < n) {
+      k = tl__utf8_decode(t + i, n - i, &cp);
+      if (is_latin_letter(cp) || (cp >= 0x300 && cp <= 0x36F)) {
+        prev = cp;
+        i += k;
+        continue;
+      }
+      if (tl__is_apostrophe(cp) && prev) {
+        uint32_t nx = 0;
+        if (i + k < n)
+          tl__utf8_decode(t + i + k, n - i - k, &nx);
+        int og = prev == 'o' || prev == 'g' || prev == 'O' || prev == 'G';
+        if (is_latin_letter(nx) || (og && cp == TL__OKINA)) {
+          prev = cp;
+          i += k;
+          continue;
+        }
+      }
+      break;
+    }
+    st = tl__buf_append(out, t + plain, start - plain);
+    if (!st)
+      st = lat_word(uz, run, start, i - start, out);
+    plain = i;
+  }
+  if (!st)
+    st = tl__buf_append(out, t + plain, n - plain);
+  return st;
+}
+
+/* ============================================ Russian -> Uzbek Cyrillic */
+
 tl_status tl__uz_russian_to_cyrillic(const tl__run *run, tl_buf *out) {
-  return tl__buf_append(out, run->text, run->len); }
+  const char *t = run->text;
+  size_t n = run->len, plain = 0;
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < n && !st;) {
+    uint32_t cp;
+    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    const char *rep = cp == 0x449 ? "ш" : cp == 0x429 ? "Ш"
+                    : cp == 0x44B ? "и" : cp == 0x42B ? "И" : NULL;
+    if (rep) {
+      st = tl__buf_append(out, t + plain, i - plain);
+      if (!st)
+        st = tl__buf_puts(out, rep);
+      plain = i + k;
+    }
+    i += k;
+  }
+  if (!st)
+    st = tl__buf_append(out, t + plain, n - plain);
+  return st;
+}
