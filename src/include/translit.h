@@ -242,6 +242,124 @@ TL_API tl_status tl_scheme_find(tl_scheme_info *out, const char *name);
 /* ------------------------------------------------------------------- batch */
 /* (issue 8: tl_batch helpers) */
 
+/* Converts the string values at the given field paths of one JSON document
+ * and appends the whole document to *out (owned by the caller), every other
+ * byte unchanged: keys, numbers, spacing, order, and the strings that the
+ * conversion leaves as they were. A path is dotted ("lead.text"); "*"
+ * matches any key; arrays are traversed ("tags" converts every string of a
+ * tags array); a path naming an object converts every string value in it.
+ * A rewritten string keeps its escaping style (\uXXXX-only strings stay
+ * ASCII, "\/" stays escaped); otherwise only what JSON requires is escaped.
+ * At most 64 fields. Invalid JSON: TL_ESYNTAX with line, column and byte
+ * offset; invalid UTF-8 in a selected string: TL_EUTF8 (or U+FFFD with
+ * TL_CONVERT_REPLACE); deeper than 512 levels: TL_ELIMIT. On failure nothing
+ * is appended. Example: fields {"title"} turn {"id":7,"title":"Тошкент"}
+ * into {"id":7,"title":"Toshkent"} with cv from uz-Cyrl to uz-Latn. */
+TL_API tl_status tl_json_convert_fields(tl_ctx *ctx, const tl_converter *cv,
+                                        const char *json, size_t len,
+                                        const char *const *fields,
+                                        size_t n_fields, tl_buf *out);
+
+/* How a document of a batch is read. */
+typedef enum tl_doc_type {
+  TL_DOC_AUTO = 0, /* by the file name extension */
+  TL_DOC_TEXT,     /* .txt and unknown text: converted as plain text */
+  TL_DOC_MARKDOWN, /* .md, .markdown */
+  TL_DOC_HTML,     /* .html, .htm, .xhtml */
+  TL_DOC_JSON,     /* .json: the named fields only */
+  TL_DOC_JSONL,    /* .jsonl, .ndjson: one JSON document a line */
+  TL_DOC_OTHER     /* anything else: copied unchanged (or skipped) */
+} tl_doc_type;
+
+/* The type of a file by its name ("a/b.HTM" -> TL_DOC_HTML). */
+TL_API tl_doc_type tl_doc_type_from_name(const char *name);
+/* Parses "txt", "md", "html", "json", "jsonl", "other" or "auto". */
+TL_API tl_status tl_doc_type_parse(tl_doc_type *out, const char *name);
+/* "txt", "md", "html", "json", "jsonl", "other", "auto" (static string). */
+TL_API const char *tl_doc_type_name(tl_doc_type type);
+
+/* Flags of tl_batch_options.flags. */
+#define TL_BATCH_NORMALIZE 0x1u  /* tl_normalize each text before converting */
+#define TL_BATCH_SKIP_OTHER 0x2u /* skip files that are not converted */
+#define TL_BATCH_FORCE 0x4u      /* ignore the manifest: redo every file */
+
+/* What happened to one file. */
+typedef enum tl_batch_action {
+  TL_BATCH_CONVERTED = 0,
+  TL_BATCH_COPIED,    /* not a convertible type: copied byte for byte */
+  TL_BATCH_SKIPPED,   /* --skip-other, or not a regular file */
+  TL_BATCH_UNCHANGED, /* done by an earlier run (manifest), left as is */
+  TL_BATCH_FAILED     /* unreadable or undecodable: no output, see message */
+} tl_batch_action;
+#define TL_BATCH_N_ACTIONS 5
+
+/* One file's outcome; the pointers are valid only during the callback. */
+typedef struct tl_batch_file {
+  const char *path;     /* relative path in SRC; for a JSONL SRC its name */
+  size_t line;          /* the record's line for a JSONL SRC, else 0 */
+  tl_batch_action action;
+  tl_doc_type type;
+  const char *encoding; /* "UTF-8", "CP1251", "KOI8-R", "UTF-16LE", ... */
+  unsigned long long in_bytes, out_bytes;
+  tl_status status;     /* TL_OK unless FAILED */
+  const char *message;  /* the cause with line:col when known; "" if none */
+} tl_batch_file;
+
+/* Counters of a run, for progress and the final summary. */
+typedef struct tl_batch_stats {
+  unsigned long long files[TL_BATCH_N_ACTIONS]; /* by tl_batch_action */
+  unsigned long long in_bytes, out_bytes; /* of converted and copied files */
+  unsigned long long files_total; /* files to look at; 0 while unknown */
+  double fraction;     /* share of the work done, 0..1, or -1 if unknown */
+  double seconds;      /* since the start */
+  int restarted;       /* the manifest was made with other options: all redone */
+  unsigned jobs;       /* worker threads used */
+} tl_batch_stats;
+
+typedef void (*tl_batch_file_fn)(void *user, const tl_batch_file *file);
+typedef void (*tl_batch_progress_fn)(void *user, const tl_batch_stats *stats);
+
+typedef struct tl_batch_options {
+  tl_convert_options convert; /* TL_CONVERT_HTML / _MARKDOWN here apply to
+                                 text files and JSON fields; .html and .md
+                                 files always use their own mode */
+  tl_doc_type type;          /* TL_DOC_AUTO: by extension; else for all files */
+  const char *const *fields; /* JSON field paths (see tl_json_convert_fields) */
+  size_t n_fields;
+  const char *encoding;      /* NULL or "auto": detect; else an iconv name */
+  unsigned flags;            /* TL_BATCH_* */
+  unsigned jobs;             /* worker threads; 0 = one per core */
+  unsigned shard_index;      /* with shard_count > 1: only the files whose */
+  unsigned shard_count;      /* tl_batch_shard() is shard_index (1-based) */
+  tl_batch_file_fn on_file;  /* each file's outcome; one call at a time */
+  tl_batch_progress_fn on_progress; /* about 10 times a second, one call
+                                       at a time, from the calling thread */
+  void *user;
+  void *reserved[4];         /* zero */
+} tl_batch_options;
+
+/* Fills *opts with the defaults (detect encoding and type, all cores). */
+TL_API void tl_batch_options_init(tl_batch_options *opts);
+
+/* The shard (1..count) of a relative path: FNV-1a 64 of its bytes, modulo
+ * count, plus 1. Stable across versions and machines. */
+TL_API unsigned tl_batch_shard(const char *path, size_t len, unsigned count);
+
+/* Converts the tree, archive or JSON Lines file src into dst (see the
+ * README: a folder, a .tar/.tar.gz/.tgz/.zip archive, a .jsonl file, or
+ * "-" for standard input/output as JSON Lines). The source is never
+ * written. Each output goes to a temporary file in dst, is flushed to disk
+ * and renamed into place; a manifest in dst records each finished file, so
+ * that a rerun redoes only what is missing or changed. A file that cannot
+ * be read or decoded is reported through on_file and counted as FAILED,
+ * and the run goes on (TL_OK): check stats->files[TL_BATCH_FAILED]. A
+ * destination that cannot be written (full disk, read-only, no permission)
+ * stops the run with TL_EIO and a message naming the file; what was
+ * written stays valid. stats may be NULL. */
+TL_API tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts,
+                              const char *src, const char *dst,
+                              tl_batch_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif
