@@ -16,7 +16,8 @@ typedef enum tl__markup_mode {
   TL__MARKUP_MARKDOWN
 } tl__markup_mode;
 
-/* Scanner state carried between pieces (value type; no allocation). */
+/* Scanner state carried between pieces (value type; no allocation, so its
+ * size is the whole memory the scanner ever needs, whatever the nesting). */
 typedef struct tl__markup {
   tl__markup_mode mode;
   int state;        /* scanner state, private to markup.c */
@@ -26,6 +27,23 @@ typedef struct tl__markup {
   int fence_len;    /* Markdown fence length, private */
   char fence_char;  /* Markdown fence character, private */
   int prev_blank;   /* Markdown: previous line blank, private */
+  /* The fields below are private to markup.c too. */
+  char cur[16];     /* name of the tag being read (lower case) */
+  unsigned char cur_len;  /* its length, saturating at 255 */
+  char raw[16];     /* element of the open raw-text / RCDATA content */
+  unsigned char raw_len;
+  char attr[12];    /* name of the attribute being read (lower case) */
+  unsigned char attr_len; /* saturating */
+  unsigned char attr_kind; /* what that attribute means to us */
+  char val[4];      /* first bytes of its value (for translate="no") */
+  unsigned char val_len;  /* saturating */
+  unsigned char end_tag, self_close, translate_no;
+  unsigned char tag_len;  /* length of tag[] (the kept element) */
+  unsigned char region_inline; /* kept element is inline (code, kbd...) */
+  unsigned char bol;      /* the next byte starts a line */
+  unsigned char icode;    /* Markdown: inside an indented code block */
+  unsigned depth;         /* nesting of tag[] inside its kept region; 0 = none */
+  unsigned list_indent;   /* Markdown: content column of the open list item */
 } tl__markup;
 
 void tl__markup_init(tl__markup *m, tl__markup_mode mode);
