@@ -233,11 +233,312 @@ TL_API tl_status tl_scheme_find(tl_scheme_info *out, const char *name);
 /* ------------------------------------------- normalization and encodings */
 /* (issue 5: tl_normalize, tl_encoding_*, tl_detect) */
 
+/* Flags of tl_normalize_options.flags. NFC, apostrophes, look-alikes,
+ * invisible characters, space folding and line endings are on by default;
+ * the typographic rules are off. */
+#define TL_NORM_NFKC 0x1u           /* NFKC instead of NFC (ﬁ -> fi, ² -> 2) */
+#define TL_NORM_NO_APOSTROPHES 0x2u /* leave Uzbek apostrophes as they are */
+#define TL_NORM_NO_LOOKALIKES 0x4u  /* leave Latin/Cyrillic look-alikes */
+#define TL_NORM_SPACES 0x8u         /* NBSP and other spaces -> U+0020 */
+#define TL_NORM_QUOTES 0x10u        /* "..." -> «...» or “...” by language */
+#define TL_NORM_DASHES 0x20u        /* " - " and "--" -> " — " */
+#define TL_NORM_ELLIPSIS 0x40u      /* "..." -> "…" */
+#define TL_NORM_REPLACE 0x80u       /* invalid UTF-8 -> U+FFFD, not an error */
+#define TL_NORM_KEEP_INVISIBLE 0x100u /* keep zero-width and control chars */
+#define TL_NORM_KEEP_SPACES 0x200u  /* no folding of runs of spaces, keep CR */
+
+typedef struct tl_normalize_options {
+  unsigned flags;          /* TL_NORM_* */
+  tl_apostrophe apostrophe; /* how oʻ/gʻ and the tutuq are written */
+  tl_lang quotes;          /* language of TL_NORM_QUOTES; UNKNOWN = detect
+                              per paragraph */
+  void *reserved[4];       /* zero */
+} tl_normalize_options;
+
+/* Fills *opts with the defaults: NFC, modern apostrophes, look-alikes,
+ * invisible characters removed, spaces folded, typography untouched. */
+TL_API void tl_normalize_options_init(tl_normalize_options *opts);
+
+/* One change made by tl_normalize, for an audit (--report). */
+typedef struct tl_change {
+  const char *kind;    /* "nfc", "nfkc", "apostrophe", "lookalike",
+                          "invisible", "control", "space", "line-end",
+                          "quote", "dash", "ellipsis", "invalid-utf8"
+                          (static strings) */
+  size_t offset;       /* byte offset of the change in the input */
+  size_t line, column; /* 1-based; column counts code points */
+  const char *before;  /* the input text replaced (NUL-terminated) */
+  const char *after;   /* what was written instead (NUL-terminated) */
+} tl_change;
+/* Called for each change; the pointers are valid only during the call. */
+typedef void (*tl_change_fn)(void *user, const tl_change *change);
+
+/* Normalizes text[0..len) (UTF-8), appending the result to *out (owned by
+ * the caller). report may be NULL. Invalid UTF-8: TL_EUTF8 with its byte
+ * offset, line and column, or U+FFFD with TL_NORM_REPLACE (each reported as
+ * "invalid-utf8"). opts may be NULL for the defaults. Text that is already
+ * clean is copied with a quick check only. Thread-safe with distinct ctx. */
+TL_API tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
+                              const char *text, size_t len, tl_buf *out,
+                              tl_change_fn report, void *user);
+
+/* Character encodings of input files. */
+typedef enum tl_encoding {
+  TL_ENC_UNKNOWN = 0,
+  TL_ENC_UTF8,
+  TL_ENC_UTF16LE,
+  TL_ENC_UTF16BE,
+  TL_ENC_UTF32LE,
+  TL_ENC_UTF32BE,
+  TL_ENC_CP1251,     /* Windows Cyrillic */
+  TL_ENC_KOI8R,      /* KOI8-R (e-mail, Unix) */
+  TL_ENC_CP866,      /* DOS Cyrillic */
+  TL_ENC_ISO8859_5,  /* ISO-8859-5 */
+  TL_ENC_MACCYRILLIC /* Mac OS Cyrillic */
+} tl_encoding;
+
+/* "UTF-8", "UTF-16LE", ..., "CP1251", "KOI8-R", "CP866", "ISO-8859-5",
+ * "MacCyrillic" (the iconv names); "unknown" otherwise. Static string. */
+TL_API const char *tl_encoding_name(tl_encoding enc);
+/* Parses a name case-insensitively, with the usual aliases ("utf8",
+ * "windows-1251", "koi8r", "ibm866", "iso-8859-5", "mac-cyrillic", ...).
+ * "auto" parses as TL_ENC_UNKNOWN. TL_EINVAL for anything else. */
+TL_API tl_status tl_encoding_parse(tl_encoding *out, const char *name);
+
+/* Guesses the encoding of data[0..len): a BOM; else UTF-8 if the bytes are
+ * UTF-8 (or mostly UTF-8 with a few invalid sequences); else UTF-16/32
+ * without BOM by the zero-byte pattern; else the Cyrillic 8-bit encoding
+ * whose decoding looks most like Russian or Uzbek text. Never fails: empty
+ * or ASCII data is UTF-8. *confidence (may be NULL) is in [0, 1]. Reads at
+ * most the first 64 KiB. Pure function: no context, thread-safe. */
+TL_API void tl_encoding_detect(tl_encoding *enc, double *confidence,
+                               const char *data, size_t len);
+
+/* Length of the byte-order mark of enc at the start of data (0 if none). */
+TL_API size_t tl_encoding_bom_len(tl_encoding enc, const char *data, size_t len);
+
+/* Flags of tl_decode. */
+#define TL_DECODE_REPLACE 0x1u /* undecodable bytes -> U+FFFD, not an error */
+
+/* Decodes data[0..len) from enc to UTF-8, appending to *out (owned by the
+ * caller); a BOM is dropped. A byte sequence that is invalid in enc fails
+ * with TL_EENCODING (TL_EUTF8 for UTF-8) and its byte offset, unless
+ * TL_DECODE_REPLACE, which writes U+FFFD and counts it in *n_replaced (may
+ * be NULL). Uses iconv for the legacy encodings. */
+TL_API tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
+                           const char *data, size_t len, unsigned flags,
+                           tl_buf *out);
+
+/* Encodes UTF-8 text[0..len) into enc, appending to *out (owned by the
+ * caller). A character that enc cannot represent fails with TL_EENCODING,
+ * naming the character, its byte offset, line and column. */
+TL_API tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text,
+                           size_t len, tl_buf *out);
+
+/* Language detection: one result for a text or one of its paragraphs. */
+typedef struct tl_detection {
+  tl_lang lang;        /* uz-Latn, uz-Cyrl, ru, en, mixed or unknown */
+  double confidence;   /* in [0, 1] */
+  size_t offset, len;  /* the span judged, in bytes of the input */
+  size_t line;         /* 1-based line of offset */
+  size_t letters;      /* letters seen in the span (evidence) */
+} tl_detection;
+/* Called per paragraph; the pointer is valid only during the call. */
+typedef void (*tl_detection_fn)(void *user, const tl_detection *d);
+
+/* Tells the language and script of text[0..len) (UTF-8; invalid sequences
+ * are skipped). TL_LANG_MIXED when paragraphs (or the two scripts) differ
+ * and no language has three quarters of the letters; TL_LANG_UNKNOWN (with
+ * confidence 0) when there are no letters. Either out-param may be NULL.
+ * Immutable built-in model: thread-safe with distinct ctx. */
+TL_API tl_status tl_detect(tl_ctx *ctx, tl_lang *lang, double *confidence,
+                           const char *text, size_t len);
+
+/* The same per paragraph (blank-line separated), calling fn for each in
+ * order, then for the whole text with offset 0 and line 0. */
+TL_API tl_status tl_detect_paragraphs(tl_ctx *ctx, const char *text, size_t len,
+                                      tl_detection_fn fn, void *user);
+
 /* ---------------------------------------------------------- spell-checking */
 /* (issue 6: tl_speller) */
 
+/* Each word is checked with the dictionary of its own language: hunspell's
+ * uz_UZ (Uzbek Cyrillic), ru_RU and en_US, and an Uzbek Latin dictionary
+ * made from uz_UZ by tl_convert at first use and cached on disk. The
+ * newsroom lists of dictionaries/newsroom/ (officials, regions, ministries,
+ * organisations) and the personal files are added to every dictionary of
+ * their script.
+ *
+ * Threads: a tl_speller may be shared by threads; its calls are serialised
+ * by an internal mutex (hunspell is not thread-safe), so for parallel speed
+ * open one speller per thread. The callback of tl_speller_check runs while
+ * the speller is locked: it must not call the same speller. */
+typedef struct tl_speller tl_speller;
+
+/* Flags of tl_speller_options.flags. */
+#define TL_SPELL_HTML 0x1u        /* skip tags, entities, <code>, <script>... */
+#define TL_SPELL_MARKDOWN 0x2u    /* skip code spans/blocks and link targets */
+#define TL_SPELL_CHECK_CAPS 0x4u  /* also check ALL-CAPS words (acronyms) */
+#define TL_SPELL_NO_NEWSROOM 0x8u /* leave out dictionaries/newsroom/ */
+#define TL_SPELL_NO_SUGGEST 0x10u /* no suggestions (faster, like -l) */
+#define TL_SPELL_ALL_WORDS 0x20u  /* call back for correct words too */
+
+typedef struct tl_speller_options {
+  tl_lang lang;       /* TL_LANG_UNKNOWN: each word in its own language;
+                         else every word is checked in this one */
+  unsigned flags;     /* TL_SPELL_* */
+  const char *dict_dir;  /* hunspell dictionaries; NULL = /usr/share/hunspell */
+  const char *cache_dir; /* where the Uzbek Latin dictionary is cached; NULL =
+                            $XDG_CACHE_HOME/translit or ~/.cache/translit */
+  const char *const *personal_files; /* site word lists, one word a line */
+  size_t n_personal_files;
+  void *reserved[4];  /* zero */
+} tl_speller_options;
+
+/* Fills *opts with the defaults (each word in its own language). */
+TL_API void tl_speller_options_init(tl_speller_options *opts);
+
+/* Opens a speller. Dictionaries load on first use, except the one of a
+ * forced opts->lang, which loads here: TL_ENODICT names the missing file.
+ * A bad personal file fails with TL_EIO / TL_EUTF8 (message: file:line).
+ * *out is owned by the caller: tl_speller_free(). */
+TL_API tl_status tl_speller_new(tl_ctx *ctx, const tl_speller_options *opts,
+                                tl_speller **out);
+TL_API void tl_speller_free(tl_speller *sp);
+
+/* One checked word. Offsets are relative to the text given to the call. */
+typedef struct tl_spell_word {
+  size_t offset, len;         /* bytes */
+  size_t u16_offset, u16_len; /* UTF-16 code units, for browser editors */
+  size_t line, column;        /* 1-based; column counts code points */
+  const char *word;           /* the word as written (len bytes, not NUL-terminated) */
+  tl_lang lang;               /* the dictionary that judged it */
+  int ok;                     /* 1 correct (only with TL_SPELL_ALL_WORDS), 0 not */
+  const char *const *suggestions; /* best first, NUL-terminated strings */
+  size_t n_suggestions;
+  const char *reason;         /* NULL, or why, e.g. "Latin e inside a Cyrillic word" */
+} tl_spell_word;
+/* Called for each misspelled word (every word with TL_SPELL_ALL_WORDS), in
+ * text order; the pointers are valid only during the call. */
+typedef void (*tl_spell_fn)(void *user, const tl_spell_word *w);
+
+/* Checks text[0..len). URLs, e-mail addresses, @handles, numbers and
+ * number+unit tokens and (unless TL_SPELL_CHECK_CAPS) ALL-CAPS words are
+ * skipped. Apostrophe variants (o' o` o‘ oʼ) and NFC are normalised before
+ * checking. Invalid UTF-8 fails with TL_EUTF8 (byte offset, line, column)
+ * before any word is reported. Verdicts and suggestions are cached. */
+TL_API tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
+                                  size_t len, tl_spell_fn fn, void *user);
+
+/* Accepts word[0..len) for the life of this speller, in every dictionary
+ * of its script (e.g. the `@word` command of the ispell protocol). */
+TL_API tl_status tl_speller_add(tl_ctx *ctx, tl_speller *sp, const char *word,
+                                size_t len);
+
 /* --------------------------------------------------------------- alignment */
 /* (issue 7: tl_align) */
+
+/* Aligns two versions of one article (any two of uz-Latn, uz-Cyrl, ru, en):
+ * paragraphs first, then the sentences inside matched paragraphs, with links
+ * 1-1, 1-0, 0-1, 1-2, 2-1 and 2-2 found by a banded dynamic program over
+ * Gale-Church length costs and anchors (numbers, dates, URLs, quotes, names
+ * compared through our transliteration, bilingual lexicons). Sides are "A"
+ * (index 0) and "B" (index 1). */
+
+/* Flags of tl_align_options.flags. */
+#define TL_ALIGN_SEGMENTED 0x1u  /* one sentence per line, blank line = paragraph */
+#define TL_ALIGN_HTML_A 0x2u     /* side A is HTML (B: TL_ALIGN_HTML_B) */
+#define TL_ALIGN_HTML_B 0x4u
+#define TL_ALIGN_MARKDOWN_A 0x8u /* side A is Markdown */
+#define TL_ALIGN_MARKDOWN_B 0x10u
+#define TL_ALIGN_NO_LEXICON 0x20u /* do not use the bilingual lexicons */
+
+typedef struct tl_align_options {
+  tl_lang lang_a, lang_b; /* TL_LANG_UNKNOWN = detect from the text */
+  unsigned flags;         /* TL_ALIGN_* */
+  const char *const *lexicon_files; /* more lexicons: "word<TAB>word" files,
+                                       A's language first */
+  size_t n_lexicon_files;
+  void *reserved[4]; /* zero */
+} tl_align_options;
+
+/* Fills *opts with the defaults (detect both languages, plain text). */
+TL_API void tl_align_options_init(tl_align_options *opts);
+
+/* A compiled aligner (abbreviations, lexicons, converters). Immutable after
+ * creation and safe to share between threads. TL_ESYNTAX / TL_EIO for a bad
+ * lexicon file (message names file:line). *out is owned by the caller:
+ * tl_aligner_free(). */
+typedef struct tl_aligner tl_aligner;
+TL_API tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
+                                tl_aligner **out);
+TL_API void tl_aligner_free(tl_aligner *al);
+
+/* The kind of a link, as an editor sees it. */
+typedef enum tl_link_kind {
+  TL_LINK_MATCH = 0, /* translations of each other */
+  TL_LINK_MISSING,   /* in A, missing from B (1-0) */
+  TL_LINK_EXTRA,     /* in B only (0-1) */
+  TL_LINK_CHANGED    /* same language, two scripts: the texts differ */
+} tl_link_kind;
+
+/* One link: sentences a_first .. a_first+a_count-1 of A with
+ * b_first .. b_first+b_count-1 of B (0-based; a count may be 0). */
+typedef struct tl_align_link {
+  size_t a_first, a_count;
+  size_t b_first, b_count;
+  double confidence; /* in [0,1]: how sure the aligner is of this link */
+  tl_link_kind kind;
+} tl_align_link;
+
+/* The result of one alignment. Owned by the caller: tl_alignment_free(). */
+typedef struct tl_alignment tl_alignment;
+
+/* Aligns a[0..a_len) with b[0..b_len). Invalid UTF-8: TL_EUTF8, with the
+ * side ("A"/"B") and byte offset in the message. Thread-safe for a shared al
+ * with distinct ctx. *out is owned by the caller: tl_alignment_free(). */
+TL_API tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
+                          size_t a_len, const char *b, size_t b_len,
+                          tl_alignment **out);
+TL_API void tl_alignment_free(tl_alignment *aln);
+
+/* The links, in document order; every sentence of each side is in exactly
+ * one link. The pointer is valid until tl_alignment_free(). */
+TL_API const tl_align_link *tl_alignment_links(const tl_alignment *aln,
+                                               size_t *count);
+/* Language of side 0 (A) or 1 (B), as given or detected. */
+TL_API tl_lang tl_alignment_lang(const tl_alignment *aln, int side);
+/* Number of sentences and paragraphs of a side. */
+TL_API size_t tl_alignment_sentence_count(const tl_alignment *aln, int side);
+TL_API size_t tl_alignment_paragraph_count(const tl_alignment *aln, int side);
+/* Sentence i of a side: its text (not NUL-terminated; valid until
+ * tl_alignment_free) and its 0-based paragraph. */
+TL_API tl_status tl_alignment_sentence(const tl_alignment *aln, int side,
+                                       size_t i, const char **text,
+                                       size_t *len, size_t *paragraph);
+
+typedef enum tl_align_format {
+  TL_ALIGN_TSV = 0, /* SRC_IDS TAB TGT_IDS TAB CONFIDENCE TAB SRC TAB TGT */
+  TL_ALIGN_JSON,    /* {"langs":[..],"summary":{..},"links":[..]} */
+  TL_ALIGN_TMX,     /* TMX 1.4b translation memory (1-1, 1-2, 2-1, 2-2 links) */
+  TL_ALIGN_HTML     /* self-contained side-by-side review page */
+} tl_align_format;
+
+/* Flags of tl_alignment_write. */
+#define TL_ALIGN_ONLY_PROBLEMS 0x1u /* missing, extra, changed, low confidence */
+
+/* Confidence under which a matched link counts as a problem. */
+#define TL_ALIGN_LOW_CONFIDENCE 0.5
+
+/* Is this link something an editor should look at? */
+TL_API int tl_align_link_is_problem(const tl_align_link *link);
+
+/* Writes the alignment in a format, appending to *out (owned by the caller).
+ * For the same language in two scripts, json and html carry a word-level
+ * diff of every changed link. */
+TL_API tl_status tl_alignment_write(tl_ctx *ctx, const tl_alignment *aln,
+                                    tl_align_format format, unsigned flags,
+                                    tl_buf *out);
 
 /* ------------------------------------------------------------------- batch */
 /* (issue 8: tl_batch helpers) */
