@@ -1,0 +1,1012 @@
+/* normalize.c: cleaning newsroom text: Unicode NFC/NFKC (ICU), the six
+ * spellings of the Uzbek apostrophe, Latin/Cyrillic look-alike letters,
+ * invisible and control characters, spaces, line ends and (on request)
+ * typographic quotes, dashes and ellipses, each change reported with its
+ * position. Work is done a line at a time; a line that the quick check finds
+ * clean is copied as it is, so clean text costs one scan. */
+#include "normalize.h"
+#include "buf.h"
+#include "detect.h"
+#include "embedded.h"
+#include "encoding.h"
+#include "error.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+
+#define OKINA 0x02BB /* modifier letter turned comma: oʻ gʻ */
+#define TUTUQ 0x02BC /* modifier letter apostrophe: maʼno */
+
+void tl_normalize_options_init(tl_normalize_options *opts) {
+  if (!opts)
+    return;
+  memset(opts, 0, sizeof *opts);
+  opts->apostrophe = TL_APOS_MODERN;
+  opts->quotes = TL_LANG_UNKNOWN;
+}
+
+/* ------------------------------------------------------ character classes */
+
+static int is_apostrophe(uint32_t c) {
+  return c == '\'' || c == 0x2018 || c == 0x2019 || c == '`' || c == TUTUQ ||
+         c == OKINA;
+}
+static int is_latin_letter(uint32_t c) {
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+}
+static int is_cyrillic_letter(uint32_t c) {
+  return c >= 0x400 && c <= 0x52F && !(c >= 0x482 && c <= 0x489);
+}
+static int is_letter(uint32_t c) {
+  if (c < 0x80)
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return u_isalpha((UChar32)c) != 0;
+}
+/* Removed unless TL_NORM_KEEP_INVISIBLE: they change nothing on screen but
+ * break search, spell-checking and word counts. ZWJ/ZWNJ are judged apart
+ * (emoji and some scripts need them). */
+static int is_invisible(uint32_t c) {
+  return c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x061C;
+}
+static int is_control(uint32_t c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c < 0xA0);
+}
+/* Spaces other than U+0020 that --spaces turns into U+0020. */
+static int is_other_space(uint32_t c) {
+  return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+static int is_double_quote(uint32_t c) {
+  return c == '"' || c == 0xAB || c == 0xBB || (c >= 0x201C && c <= 0x201F);
+}
+
+int tl__norm_stable(uint32_t cp, int nfkc) {
+  /* Ranges checked once against ICU (tests/unit/test_normalize.c): the
+   * letters of our four languages never reach ICU. */
+  if (cp < (nfkc ? 0xA0u : 0x300u))
+    return 1;
+  if ((cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x52F))
+    return 1;
+  if (!nfkc && cp >= 0x2002 && cp <= 0x206F)
+    return 1;
+  UErrorCode e = U_ZERO_ERROR;
+  const UNormalizer2 *n2 = nfkc ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
+  if (U_FAILURE(e))
+    return 0;
+  if (!unorm2_hasBoundaryBefore(n2, (UChar32)cp))
+    return 0;
+  UChar u[2];
+  int32_t n = 0;
+  if (cp < 0x10000) {
+    u[n++] = (UChar)cp;
+  } else {
+    u[n++] = (UChar)(0xD7C0 + (cp >> 10));
+    u[n++] = (UChar)(0xDC00 | (cp & 0x3FF));
+  }
+  return unorm2_quickCheck(n2, u, n, &e) == UNORM_YES && U_SUCCESS(e);
+}
+
+/* -------------------------------------------------------------- look-alikes */
+
+/* Latin and Cyrillic letters drawn the same in common fonts. */
+static const struct { uint16_t lat, cyr; } lookalikes[] = {
+    {'a', 0x430}, {'c', 0x441}, {'e', 0x435}, {'o', 0x43E}, {'p', 0x440},
+    {'x', 0x445}, {'y', 0x443}, {'i', 0x456}, {'j', 0x458}, {'s', 0x455},
+    {'k', 0x43A}, {0xEB, 0x451}, {'A', 0x410}, {'B', 0x412}, {'C', 0x421},
+    {'E', 0x415}, {'H', 0x41D}, {'K', 0x41A}, {'M', 0x41C}, {'O', 0x41E},
+    {'P', 0x420}, {'T', 0x422}, {'X', 0x425}, {'Y', 0x423}, {'I', 0x406},
+    {'J', 0x408}, {'S', 0x405}, {0xCB, 0x401},
+};
+#define N_LOOKALIKES (sizeof lookalikes / sizeof lookalikes[0])
+
+/* The twin of c in the other script, or 0. */
+static uint32_t twin(uint32_t c) {
+  for (size_t i = 0; i < N_LOOKALIKES; i++) {
+    if (lookalikes[i].lat == c)
+      return lookalikes[i].cyr;
+    if (lookalikes[i].cyr == c)
+      return lookalikes[i].lat;
+  }
+  return 0;
+}
+
+/* ----------------------------------------------------------------- state */
+
+typedef struct unit {
+  uint32_t cp;
+  size_t off; /* byte offset in the input of the character it came from */
+} unit;
+
+typedef struct units {
+  unit *v;
+  size_t n, cap;
+} units;
+
+typedef struct norm {
+  tl_ctx *ctx;
+  unsigned flags;
+  tl_apostrophe style;
+  tl_lang quotes;
+  const char *text;
+  size_t len;
+  tl_buf *out;
+  tl_change_fn report;
+  void *user;
+  const UNormalizer2 *n2;
+  units a, b;         /* the line, and scratch for passes that resize it */
+  UChar *u16;         /* scratch for ICU */
+  size_t u16cap;
+  tl_buf before, after; /* scratch for reports */
+  size_t line, line_start, line_end; /* current input line */
+  int line_lang_known;
+  tl_lang line_lang;
+  size_t line_letters;
+  size_t para_start; /* first byte of the current paragraph */
+  int para_known;
+  tl_lang para_lang;
+  tl_status st;
+} norm;
+
+static int push(norm *nm, units *u, uint32_t cp, size_t off) {
+  if (u->n == u->cap) {
+    size_t cap = u->cap ? u->cap * 2 : 256;
+    unit *v = realloc(u->v, cap * sizeof *v);
+    if (!v) {
+      nm->st = TL_ENOMEM;
+      return 0;
+    }
+    u->v = v;
+    u->cap = cap;
+  }
+  u->v[u->n++] = (unit){cp, off};
+  return 1;
+}
+
+static void swap_units(norm *nm) {
+  units t = nm->a;
+  nm->a = nm->b;
+  nm->b = t;
+  nm->b.n = 0;
+}
+
+/* Reports one change: before/after are code point arrays. */
+static void change(norm *nm, const char *kind, size_t off, const uint32_t *before,
+                   size_t nb, const uint32_t *after, size_t na) {
+  if (!nm->report || nm->st)
+    return;
+  tl_buf_clear(&nm->before);
+  tl_buf_clear(&nm->after);
+  for (size_t i = 0; i < nb; i++)
+    if (tl__buf_put_cp(&nm->before, before[i]))
+      nm->st = TL_ENOMEM;
+  for (size_t i = 0; i < na; i++)
+    if (tl__buf_put_cp(&nm->after, after[i]))
+      nm->st = TL_ENOMEM;
+  if (nm->st || tl__buf_reserve(&nm->before, 0) || tl__buf_reserve(&nm->after, 0)) {
+    nm->st = TL_ENOMEM;
+    return;
+  }
+  size_t col = 1;
+  for (size_t i = nm->line_start; i < off && i < nm->len; i++)
+    col += ((unsigned char)nm->text[i] & 0xC0) != 0x80;
+  tl_change c = {kind, off, nm->line, col, nm->before.data, nm->after.data};
+  nm->report(nm->user, &c);
+}
+
+static void change1(norm *nm, const char *kind, size_t off, uint32_t before,
+                    uint32_t after) {
+  change(nm, kind, off, &before, 1, &after, after ? 1 : 0);
+}
+
+/* ------------------------------------------------------------- contexts */
+
+/* The language of the current line, or of its paragraph when the line is
+ * too short to tell: what decides whether o'/ta'lim are Uzbek. */
+static tl_lang latin_context(norm *nm) {
+  if (!nm->line_lang_known) {
+    double conf;
+    tl__detect_span(nm->text + nm->line_start, nm->line_end - nm->line_start,
+                    &nm->line_lang, &conf, &nm->line_letters);
+    nm->line_lang_known = 1;
+  }
+  int line_latin = nm->line_lang == TL_LANG_UZ_LATN || nm->line_lang == TL_LANG_EN;
+  if (line_latin && nm->line_letters >= 15)
+    return nm->line_lang;
+  if (!nm->para_known) {
+    /* The paragraph runs from para_start to the next blank line. */
+    size_t i = nm->para_start;
+    while (i < nm->len) {
+      const char *nl = memchr(nm->text + i, '\n', nm->len - i);
+      size_t e = nl ? (size_t)(nl - nm->text) : nm->len;
+      size_t k = i;
+      while (k < e && (nm->text[k] == ' ' || nm->text[k] == '\t' || nm->text[k] == '\r'))
+        k++;
+      if (k == e && i > nm->para_start)
+        break;
+      i = nl ? e + 1 : nm->len;
+    }
+    double conf;
+    size_t letters;
+    tl__detect_span(nm->text + nm->para_start, i - nm->para_start, &nm->para_lang,
+                    &conf, &letters);
+    nm->para_known = 1;
+  }
+  if (nm->para_lang == TL_LANG_UZ_LATN || nm->para_lang == TL_LANG_EN)
+    return nm->para_lang;
+  return line_latin ? nm->line_lang : TL_LANG_UNKNOWN;
+}
+
+/* Uzbek evidence of one word alone (> 0: Uzbek rather than English). */
+static double word_score(const unit *u, size_t n) {
+  char buf[4 * 40 + 4];
+  size_t k = 0;
+  if (n > 36)
+    return 0;
+  buf[k++] = '=';
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = is_apostrophe(u[i].cp) ? '\'' : (uint32_t)u_tolower((UChar32)u[i].cp);
+    k += tl__utf8_encode(c, buf + k);
+  }
+  double s = tl__detect_feature(buf, k);
+  if (s != 0)
+    return s;
+  /* Unknown word: its trigrams. */
+  buf[0] = '_';
+  buf[k++] = '_';
+  size_t starts[44], m = 0;
+  for (size_t i = 0; i < k; i++)
+    if (((unsigned char)buf[i] & 0xC0) != 0x80)
+      starts[m++] = i;
+  starts[m] = k;
+  for (size_t i = 0; i + 3 <= m; i++)
+    s += tl__detect_feature(buf + starts[i], starts[i + 3] - starts[i]);
+  return s;
+}
+
+/* 1 if word (lower-cased, apostrophes as ') is in the list of English words
+ * with an apostrophe (sorted lines, searched in place). */
+static int english_apostrophe_word(const unit *u, size_t n) {
+  char key[64];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = u[i].cp;
+    if (is_apostrophe(c))
+      c = '\'';
+    else if (c < 0x80)
+      c = (uint32_t)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    else
+      return 0;
+    if (k + 1 >= sizeof key)
+      return 0;
+    key[k++] = (char)c;
+  }
+  const tl__blob *b = tl__embedded_find("normalize/en-apostrophe-words.txt");
+  if (!b)
+    return 0;
+  const char *s = (const char *)b->data;
+  size_t lo = 0, hi = b->len;
+  while (lo < hi && s[lo] == '#') {
+    const char *nl = memchr(s + lo, '\n', hi - lo);
+    lo = nl ? (size_t)(nl - s) + 1 : hi;
+  }
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    while (mid > lo && s[mid - 1] != '\n')
+      mid--;
+    const char *nl = memchr(s + mid, '\n', b->len - mid);
+    size_t wl = nl ? (size_t)(nl - s) - mid : b->len - mid;
+    size_t m = wl < k ? wl : k;
+    int c = memcmp(key, s + mid, m);
+    if (c == 0)
+      c = k < wl ? -1 : k > wl ? 1 : 0;
+    if (c == 0)
+      return 1;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + wl + 1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- passes */
+
+/* NFC or NFKC of the segments that need it, through ICU. A segment runs
+ * from a character with a normalization boundary before it to the next. */
+static void pass_unicode(norm *nm) {
+  int nfkc = (nm->flags & TL_NORM_NFKC) != 0;
+  units *a = &nm->a;
+  size_t i = 0;
+  int any = 0;
+  for (size_t k = 0; k < a->n && !any; k++)
+    any = !tl__norm_stable(a->v[k].cp, nfkc);
+  if (!any)
+    return;
+  nm->b.n = 0;
+  while (i < a->n && !nm->st) {
+    if (tl__norm_stable(a->v[i].cp, nfkc)) {
+      /* Copy up to the next unstable character, but keep its starter. */
+      size_t j = i;
+      while (j < a->n && tl__norm_stable(a->v[j].cp, nfkc))
+        j++;
+      size_t s = j;
+      if (j < a->n)
+        while (s > i && !unorm2_hasBoundaryBefore(nm->n2, (UChar32)a->v[s].cp))
+          s--;
+      for (size_t k = i; k < s; k++)
+        push(nm, &nm->b, a->v[k].cp, a->v[k].off);
+      i = s;
+      if (i >= a->n)
+        break;
+    }
+    /* Segment [i, e): to the next stable character with a boundary. */
+    size_t e = i + 1;
+    while (e < a->n && !(unorm2_hasBoundaryBefore(nm->n2, (UChar32)a->v[e].cp) &&
+                         tl__norm_stable(a->v[e].cp, nfkc)))
+      e++;
+    size_t need = 2 * (e - i) * 2 + 32;
+    if (need * 5 > nm->u16cap) {
+      UChar *p = realloc(nm->u16, need * 5 * sizeof *p);
+      if (!p) {
+        nm->st = TL_ENOMEM;
+        return;
+      }
+      nm->u16 = p;
+      nm->u16cap = need * 5;
+    }
+    int32_t n16 = 0;
+    for (size_t k = i; k < e; k++) {
+      uint32_t c = a->v[k].cp;
+      if (c < 0x10000) {
+        nm->u16[n16++] = (UChar)c;
+      } else {
+        nm->u16[n16++] = (UChar)(0xD7C0 + (c >> 10));
+        nm->u16[n16++] = (UChar)(0xDC00 | (c & 0x3FF));
+      }
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    UChar *dst = nm->u16 + n16;
+    int32_t room = (int32_t)(nm->u16cap - (size_t)n16);
+    int32_t m = unorm2_normalize(nm->n2, nm->u16, n16, dst, room, &err);
+    if (err == U_BUFFER_OVERFLOW_ERROR) {
+      /* NFKC can expand a lot (U+FDFA is 18 characters): grow and redo. */
+      size_t cap = (size_t)n16 + (size_t)m + 16;
+      UChar *p = realloc(nm->u16, cap * sizeof *p);
+      if (!p) {
+        nm->st = TL_ENOMEM;
+        return;
+      }
+      nm->u16 = p;
+      nm->u16cap = cap;
+      dst = nm->u16 + n16;
+      err = U_ZERO_ERROR;
+      m = unorm2_normalize(nm->n2, nm->u16, n16, dst, m + 16, &err);
+    }
+    if (U_FAILURE(err)) {
+      nm->st = TL_EINTERNAL;
+      return;
+    }
+    /* Back to code points, compared with the input segment. */
+    uint32_t outv[64];
+    size_t no = 0, base = nm->b.n;
+    for (int32_t k = 0; k < m; k++) {
+      uint32_t c = dst[k];
+      if (c >= 0xD800 && c <= 0xDBFF && k + 1 < m)
+        c = 0x10000 + ((c - 0xD800) << 10) + (dst[++k] - 0xDC00);
+      push(nm, &nm->b, c, a->v[i].off);
+      if (no < 64)
+        outv[no++] = c;
+    }
+    int same = nm->b.n - base == e - i;
+    for (size_t k = 0; same && k < e - i; k++)
+      same = nm->b.v[base + k].cp == a->v[i + k].cp;
+    if (!same && e - i <= 64) {
+      uint32_t inv[64];
+      for (size_t k = i; k < e; k++)
+        inv[k - i] = a->v[k].cp;
+      change(nm, nfkc ? "nfkc" : "nfc", a->v[i].off, inv, e - i, outv, no);
+    }
+    i = e;
+  }
+  swap_units(nm);
+}
+
+/* Other spaces to U+0020 (--spaces), then runs of spaces inside a line
+ * folded to one (indentation and trailing spaces are left: Markdown needs
+ * them). */
+static void pass_spaces(norm *nm) {
+  units *a = &nm->a;
+  if (nm->flags & TL_NORM_SPACES)
+    for (size_t i = 0; i < a->n; i++)
+      if (is_other_space(a->v[i].cp)) {
+        change1(nm, "space", a->v[i].off, a->v[i].cp, ' ');
+        a->v[i].cp = ' ';
+      }
+  if (nm->flags & TL_NORM_KEEP_SPACES)
+    return;
+  size_t i = 0;
+  while (i < a->n && (a->v[i].cp == ' ' || a->v[i].cp == '\t'))
+    i++;
+  int any = 0;
+  for (size_t k = i; k + 1 < a->n && !any; k++)
+    any = a->v[k].cp == ' ' && a->v[k + 1].cp == ' ';
+  if (!any)
+    return;
+  nm->b.n = 0;
+  for (size_t k = 0; k < i; k++)
+    push(nm, &nm->b, a->v[k].cp, a->v[k].off);
+  while (i < a->n) {
+    if (a->v[i].cp == ' ') {
+      size_t j = i;
+      while (j < a->n && a->v[j].cp == ' ')
+        j++;
+      push(nm, &nm->b, ' ', a->v[i].off);
+      if (j - i > 1 && j < a->n) {
+        uint32_t sp[2] = {' ', ' '}, one = ' ';
+        change(nm, "space", a->v[i].off, sp, 2, &one, 1);
+      } else {
+        for (size_t k = i + 1; k < j; k++) /* trailing: kept */
+          push(nm, &nm->b, ' ', a->v[k].off);
+      }
+      i = j;
+      continue;
+    }
+    push(nm, &nm->b, a->v[i].cp, a->v[i].off);
+    i++;
+  }
+  swap_units(nm);
+}
+
+/* Converts letters [s, e) of a word to the script `to_cyr`, reporting the
+ * whole word [ws, we) once. */
+static void fix_word(norm *nm, size_t ws, size_t we, int to_cyr) {
+  unit *v = nm->a.v;
+  uint32_t before[64], after[64];
+  size_t n = we - ws < 64 ? we - ws : 64;
+  for (size_t k = 0; k < n; k++)
+    before[k] = v[ws + k].cp;
+  int changed = 0;
+  for (size_t k = ws; k < we; k++) {
+    uint32_t c = v[k].cp;
+    if (to_cyr ? is_latin_letter(c) : is_cyrillic_letter(c)) {
+      uint32_t t = twin(c);
+      if (t) {
+        v[k].cp = t;
+        changed = 1;
+      }
+    }
+  }
+  for (size_t k = 0; k < n; k++)
+    after[k] = v[ws + k].cp;
+  if (changed)
+    change(nm, "lookalike", v[ws].off, before, n, after, n);
+}
+
+static int script_of(uint32_t c) { /* 1 Latin, 2 Cyrillic, 0 neither */
+  return is_latin_letter(c) ? 1 : is_cyrillic_letter(c) ? 2 : 0;
+}
+static int is_upper(uint32_t c) { return u_isupper((UChar32)c) != 0; }
+static int is_lower(uint32_t c) { return u_islower((UChar32)c) != 0; }
+
+/* The script of the nearest word before (dir -1) or after (dir 1) [ws, we)
+ * on the line: 1 Latin, 2 Cyrillic, 0 none. */
+static int neighbour_script(const units *a, size_t ws, size_t we, int dir) {
+  if (dir < 0) {
+    for (size_t k = ws; k-- > 0;)
+      if (script_of(a->v[k].cp))
+        return script_of(a->v[k].cp);
+  } else {
+    for (size_t k = we; k < a->n; k++)
+      if (script_of(a->v[k].cp))
+        return script_of(a->v[k].cp);
+  }
+  return 0;
+}
+
+/* Look-alike letters, word by word:
+ *  - a word with letters of both scripts: if only one script has letters
+ *    without a twin ("anchors"), the others are its look-alikes and are
+ *    converted (Тошкeнт); if both have anchors, only a run of twins enclosed
+ *    by the other script is converted; a brand with a suffix (iPhoneлар)
+ *    or an abbreviation with one (OKда) is left;
+ *  - a word all of twins of one script between words of the other
+ *    (Russian "a" typed in Latin): converted if it is one letter or all
+ *    lower case; Roman numerals and capitalised names are left. */
+static void pass_lookalikes(norm *nm) {
+  units *a = &nm->a;
+  size_t i = 0;
+  while (i < a->n) {
+    if (!is_letter(a->v[i].cp)) {
+      i++;
+      continue;
+    }
+    size_t ws = i;
+    while (i < a->n && (is_letter(a->v[i].cp) || u_getCombiningClass((UChar32)a->v[i].cp)))
+      i++;
+    size_t we = i;
+    size_t lat = 0, cyr = 0, anch_lat = 0, anch_cyr = 0;
+    for (size_t k = ws; k < we; k++) {
+      uint32_t c = a->v[k].cp;
+      int s = script_of(c);
+      if (s == 1)
+        lat++, anch_lat += !twin(c);
+      else if (s == 2)
+        cyr++, anch_cyr += !twin(c);
+    }
+    if (lat && cyr) {
+      if (anch_lat && !anch_cyr) {
+        fix_word(nm, ws, we, 0);
+      } else if (anch_cyr && !anch_lat) {
+        /* "OKда": an upper-case Latin run at the edge before a lower-case
+         * Cyrillic suffix is an abbreviation: leave it. Same mirrored. */
+        size_t r = ws;
+        while (r < we && script_of(a->v[r].cp) != 2)
+          r++;
+        int abbrev = r - ws >= 2 && r < we && is_lower(a->v[r].cp);
+        for (size_t k = ws; abbrev && k < r; k++)
+          abbrev = is_upper(a->v[k].cp);
+        if (!abbrev)
+          fix_word(nm, ws, we, 1);
+      } else if (!anch_lat && !anch_cyr) {
+        int to_cyr = cyr > lat || (cyr == lat && neighbour_script(a, ws, we, -1) == 2);
+        fix_word(nm, ws, we, to_cyr);
+      } else {
+        /* Both scripts anchored: convert only enclosed runs of twins. */
+        size_t k = ws;
+        while (k < we) {
+          int s = script_of(a->v[k].cp);
+          size_t r = k;
+          while (r < we && (script_of(a->v[r].cp) == s || !script_of(a->v[r].cp)))
+            r++;
+          if (s && k > ws && r < we) {
+            int all_twins = 1;
+            for (size_t m = k; m < r && all_twins; m++)
+              all_twins = !script_of(a->v[m].cp) || twin(a->v[m].cp);
+            int other = script_of(a->v[k - 1].cp);
+            if (all_twins && other && other != s && script_of(a->v[r].cp) == other)
+              fix_word(nm, k, r, other == 2);
+          }
+          k = r;
+        }
+      }
+      continue;
+    }
+    int s = lat ? 1 : cyr ? 2 : 0;
+    if (!s || (s == 1 ? anch_lat : anch_cyr))
+      continue;
+    int before = neighbour_script(a, ws, we, -1), after = neighbour_script(a, ws, we, 1);
+    int other = s == 1 ? 2 : 1;
+    if (!(before == other || after == other) || (before && before != other) ||
+        (after && after != other))
+      continue;
+    size_t n = we - ws;
+    if (n == 1) {
+      uint32_t c = a->v[ws].cp;
+      if (c == 'I' || c == 'X' || c == 'M' || c == 0x406 || c == 0x425 || c == 0x41C)
+        continue; /* Roman numerals: XX век, I съезд */
+    } else {
+      int lower = 1;
+      for (size_t k = ws; k < we && lower; k++)
+        lower = !is_upper(a->v[k].cp);
+      if (!lower)
+        continue; /* Coca, OK, CPU: names and abbreviations stay */
+    }
+    fix_word(nm, ws, we, other == 2);
+  }
+}
+
+static uint32_t styled(norm *nm, int okina) {
+  switch (nm->style) {
+  case TL_APOS_ASCII: return '\'';
+  case TL_APOS_TYPOGRAPHIC: return okina ? 0x2018 : 0x2019;
+  case TL_APOS_MODERN: break;
+  }
+  return okina ? OKINA : TUTUQ;
+}
+
+static int is_og(uint32_t c) { return c == 'o' || c == 'O' || c == 'g' || c == 'G'; }
+
+/* Uzbek apostrophes: see the rules in the comment of each branch. */
+static void pass_apostrophes(norm *nm) {
+  units *a = &nm->a;
+  for (size_t i = 1; i < a->n; i++) {
+    uint32_t c = a->v[i].cp;
+    if (!is_apostrophe(c))
+      continue;
+    uint32_t p = a->v[i - 1].cp;
+    /* oʻʼ (нўъмон): an apostrophe after a converted oʻ is a tutuq. */
+    int after_okina = is_apostrophe(p) && i >= 2 && is_og(a->v[i - 2].cp) &&
+                      a->v[i - 1].cp == styled(nm, 1);
+    if (!is_latin_letter(p) && !after_okina)
+      continue;
+    uint32_t q = i + 1 < a->n ? a->v[i + 1].cp : 0;
+    int mid = is_letter(q) ||
+              (is_apostrophe(q) && i + 2 < a->n && is_letter(a->v[i + 2].cp));
+    int og = is_og(p);
+    /* The word around the apostrophe. */
+    size_t ws = i, we = i + 1;
+    while (ws > 0 && (is_letter(a->v[ws - 1].cp) || is_apostrophe(a->v[ws - 1].cp)))
+      ws--;
+    while (ws < i && is_apostrophe(a->v[ws].cp))
+      ws++;
+    while (we < a->n && (is_letter(a->v[we].cp) ||
+                         (is_apostrophe(a->v[we].cp) && we + 1 < a->n &&
+                          is_letter(a->v[we + 1].cp))))
+      we++;
+    int target = 0; /* 1 okina, 2 tutuq */
+    if (after_okina) {
+      if (mid)
+        target = 2;
+    } else if (c == OKINA || c == TUTUQ) {
+      /* Modifier letters are never quotation marks: only their kind is
+       * fixed (ʼ after o/g is the oʻ sign, ʻ elsewhere the tutuq). */
+      if (og && (mid || c == TUTUQ))
+        target = 1;
+      else if (mid)
+        target = 2;
+    } else if (english_apostrophe_word(a->v + ws, we - ws)) {
+      target = 0; /* don't, o'clock, O'Brien */
+    } else if (i == ws + 1 && is_upper(p) && is_upper(q) && i + 2 < we &&
+               is_lower(a->v[i + 2].cp)) {
+      target = 0; /* O'Neill, D'Artagnan: a name */
+    } else if (mid) {
+      tl_lang ctx = latin_context(nm);
+      if (og) {
+        /* o'/g' before a letter: the Uzbek letters oʻ gʻ, unless the line
+         * is English. */
+        if (ctx != TL_LANG_EN)
+          target = 1;
+      } else {
+        /* Between other letters: the tutuq (ta'lim, san'at) in Uzbek text;
+         * English possessives and contractions ('s 't 're 've 'll 'd) are
+         * left whatever the context. */
+        char suf[4] = {0};
+        size_t sl = 0;
+        for (size_t k = i + 1; k < we && sl < 3; k++)
+          suf[sl++] = (char)(a->v[k].cp < 0x80 ? (a->v[k].cp | 0x20) : '?');
+        int en_suffix = we - (i + 1) <= 2 &&
+                        (strcmp(suf, "s") == 0 || (strcmp(suf, "t") == 0 && (p | 0x20) == 'n') ||
+                         strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0 ||
+                         strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0);
+        if (!en_suffix) {
+          if (ctx == TL_LANG_UZ_LATN)
+            target = 2;
+          else if (ctx == TL_LANG_UNKNOWN && word_score(a->v + ws, we - ws) > 0)
+            target = 2;
+        }
+      }
+    } else if (og) {
+      /* Word-final after o/g (bog', tog'): the Uzbek letter in Uzbek text,
+       * unless it closes a quotation opened at a word start before. */
+      tl_lang ctx = latin_context(nm);
+      int uz = ctx == TL_LANG_UZ_LATN ||
+               (ctx == TL_LANG_UNKNOWN && word_score(a->v + ws, we - ws) > 0);
+      int quoted = 0;
+      for (size_t k = 0; k < ws && !quoted; k++)
+        quoted = is_apostrophe(a->v[k].cp) && a->v[k].cp != OKINA &&
+                 a->v[k].cp != TUTUQ && (k == 0 || !is_letter(a->v[k - 1].cp)) &&
+                 k + 1 < a->n && is_letter(a->v[k + 1].cp);
+      if (uz && !quoted)
+        target = 1;
+    }
+    if (target) {
+      uint32_t t = styled(nm, target == 1);
+      if (t != c) {
+        change1(nm, "apostrophe", a->v[i].off, c, t);
+        a->v[i].cp = t;
+      }
+    }
+  }
+}
+
+/* The language whose quotation marks are used. */
+static tl_lang quote_lang(norm *nm) {
+  if (nm->quotes != TL_LANG_UNKNOWN)
+    return nm->quotes;
+  tl_lang l = latin_context(nm);
+  if (l != TL_LANG_UNKNOWN)
+    return l;
+  return nm->para_lang != TL_LANG_UNKNOWN ? nm->para_lang : nm->line_lang;
+}
+
+static void pass_typography(norm *nm) {
+  units *a = &nm->a;
+  if (nm->flags & TL_NORM_QUOTES) {
+    for (size_t i = 0; i < a->n; i++) {
+      uint32_t c = a->v[i].cp;
+      if (!is_double_quote(c))
+        continue;
+      tl_lang l = quote_lang(nm);
+      int guillemets = l == TL_LANG_RU || l == TL_LANG_UZ_CYRL;
+      uint32_t p = i ? a->v[i - 1].cp : ' ';
+      int open = p == ' ' || p == '\t' || p == '(' || p == '[' || p == '{' ||
+                 p == 0xA0 || is_double_quote(p) || p == 0x2014 || p == 0x2013;
+      if (is_double_quote(p) && i >= 1 && !(i >= 2 ? (a->v[i - 2].cp == ' ') : 1))
+        open = 0;
+      uint32_t t = guillemets ? (open ? 0xAB : 0xBB) : (open ? 0x201C : 0x201D);
+      if (t != c) {
+        change1(nm, "quote", a->v[i].off, c, t);
+        a->v[i].cp = t;
+      }
+    }
+  }
+  if (!(nm->flags & (TL_NORM_DASHES | TL_NORM_ELLIPSIS)))
+    return;
+  nm->b.n = 0;
+  size_t i = 0;
+  while (i < a->n && !nm->st) {
+    uint32_t c = a->v[i].cp;
+    uint32_t p = i ? a->v[i - 1].cp : 0, q = i + 1 < a->n ? a->v[i + 1].cp : 0;
+    if ((nm->flags & TL_NORM_ELLIPSIS) && c == '.' && q == '.' && i + 2 < a->n &&
+        a->v[i + 2].cp == '.' && p != '.' && (i + 3 >= a->n || a->v[i + 3].cp != '.')) {
+      uint32_t dots[3] = {'.', '.', '.'}, e = 0x2026;
+      change(nm, "ellipsis", a->v[i].off, dots, 3, &e, 1);
+      push(nm, &nm->b, e, a->v[i].off);
+      i += 3;
+      continue;
+    }
+    if (nm->flags & TL_NORM_DASHES) {
+      /* " - ", " – ", "--" and a dialogue "- " at the line start. */
+      int spaced = (c == '-' || c == 0x2013) && (p == ' ' || i == 0) && q == ' ' &&
+                   (i > 0 || c == '-');
+      int dbl = c == '-' && q == '-' && p != '-' && (i + 2 >= a->n || a->v[i + 2].cp != '-');
+      if (spaced || dbl) {
+        uint32_t before[2] = {c, '-'}, d = 0x2014;
+        change(nm, "dash", a->v[i].off, before, dbl ? 2 : 1, &d, 1);
+        push(nm, &nm->b, d, a->v[i].off);
+        i += dbl ? 2 : 1;
+        continue;
+      }
+    }
+    push(nm, &nm->b, c, a->v[i].off);
+    i++;
+  }
+  swap_units(nm);
+}
+
+/* ---------------------------------------------------------------- lines */
+
+/* 1 if line s[0..n) may need work; 0 if it is certainly left as it is. */
+static int line_needs_work(const norm *nm, const char *s, size_t n) {
+  unsigned f = nm->flags;
+  int lat = 0, cyr = 0, seen = 0;
+  uint32_t prev = 0;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      if ((b < 0x20 && b != '\t') || b == 0x7F)
+        return 1;
+      if (b == ' ' && prev == ' ' && seen && !(f & TL_NORM_KEEP_SPACES))
+        return 1;
+      if ((b == '\'' || b == '`') && !(f & TL_NORM_NO_APOSTROPHES))
+        return 1;
+      if ((b == '"' && (f & TL_NORM_QUOTES)) || (b == '-' && (f & TL_NORM_DASHES)) ||
+          (b == '.' && (f & TL_NORM_ELLIPSIS) && i + 1 < n && s[i + 1] == '.'))
+        return 1;
+      if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+        lat = 1;
+      if (b != ' ' && b != '\t')
+        seen = 1;
+      prev = b;
+      i++;
+      continue;
+    }
+    uint32_t c;
+    size_t k = tl__utf8_decode(s + i, n - i, &c);
+    if (c == TL__UTF8_INVALID || c == TL__UTF8_TRUNCATED)
+      return 1;
+    i += k;
+    seen = 1;
+    if (c == OKINA || c == TUTUQ) {
+      if (nm->style != TL_APOS_MODERN && !(f & TL_NORM_NO_APOSTROPHES))
+        return 1;
+      if ((c == OKINA) != is_og(prev) && !(f & TL_NORM_NO_APOSTROPHES))
+        return 1;
+      prev = c;
+      continue;
+    }
+    if (c == 0x2018 || c == 0x2019) {
+      if (!(f & TL_NORM_NO_APOSTROPHES))
+        return 1;
+    } else if (is_invisible(c) || c == 0x200C || c == 0x200D || is_control(c) ||
+               c == 0x2028 || c == 0x2029) {
+      if (!(f & TL_NORM_KEEP_INVISIBLE) || c == 0x2028 || c == 0x2029)
+        return 1;
+    } else if (is_other_space(c) && (f & TL_NORM_SPACES)) {
+      return 1;
+    } else if ((is_double_quote(c) && (f & TL_NORM_QUOTES)) ||
+               (c == 0x2013 && (f & TL_NORM_DASHES))) {
+      return 1;
+    }
+    if (!tl__norm_stable(c, (f & TL_NORM_NFKC) != 0))
+      return 1;
+    if (is_cyrillic_letter(c))
+      cyr = 1;
+    else if (is_latin_letter(c))
+      lat = 1;
+    prev = c;
+  }
+  return lat && cyr && !(f & TL_NORM_NO_LOOKALIKES);
+}
+
+/* Decodes the line into units, dropping what is invisible or a control
+ * character and unifying line ends. */
+static tl_status load_line(norm *nm, size_t ls, size_t le) {
+  unsigned f = nm->flags;
+  units *a = &nm->a;
+  a->n = 0;
+  size_t i = ls;
+  while (i < le && !nm->st) {
+    uint32_t c;
+    size_t k = tl__utf8_decode(nm->text + i, le - i, &c);
+    if (c == TL__UTF8_INVALID || c == TL__UTF8_TRUNCATED) {
+      size_t line, col;
+      tl__text_position(nm->text + nm->line_start, i - nm->line_start, &line, &col);
+      if (!(f & TL_NORM_REPLACE))
+        return tl__fail_at(nm->ctx, TL_EUTF8, i, nm->line, col,
+                           "invalid UTF-8 (byte 0x%02X) at byte %zu",
+                           (unsigned char)nm->text[i], i);
+      /* One U+FFFD for a lead byte and its continuation bytes. */
+      unsigned char lead = (unsigned char)nm->text[i];
+      size_t j = i + 1;
+      if (lead >= 0xC2 && lead <= 0xF4)
+        while (j < le && j < i + 4 && ((unsigned char)nm->text[j] & 0xC0) == 0x80)
+          j++;
+      if (nm->report) {
+        char hex[20];
+        uint32_t bv[20];
+        size_t nb = 0;
+        for (size_t m = i; m < j; m++) {
+          snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)nm->text[m]);
+          for (char *h = hex; *h && nb < 20; h++)
+            bv[nb++] = (uint32_t)(unsigned char)*h;
+        }
+        change(nm, "invalid-utf8", i, bv, nb, (const uint32_t[]){0xFFFD}, 1);
+      }
+      push(nm, a, 0xFFFD, i);
+      i = j;
+      continue;
+    }
+    size_t off = i;
+    i += k;
+    if (c == '\r') {
+      if (f & TL_NORM_KEEP_SPACES) {
+        push(nm, a, c, off);
+      } else if (i == le && le < nm->len) {
+        change(nm, "line-end", off, (const uint32_t[]){'\r', '\n'}, 2,
+               (const uint32_t[]){'\n'}, 1);
+      } else {
+        change1(nm, "line-end", off, '\r', '\n');
+        push(nm, a, '\n', off);
+      }
+      continue;
+    }
+    if (c == 0x2028 || c == 0x2029) {
+      change1(nm, "line-end", off, c, '\n');
+      push(nm, a, '\n', off);
+      continue;
+    }
+    if (!(f & TL_NORM_KEEP_INVISIBLE)) {
+      if (is_control(c)) {
+        change1(nm, "control", off, c, 0);
+        continue;
+      }
+      if (is_invisible(c)) {
+        change1(nm, "invisible", off, c, 0);
+        continue;
+      }
+      if (c == 0x200C || c == 0x200D) {
+        /* Between letters of our scripts, spaces or ASCII they only hide
+         * a word boundary; elsewhere (emoji, Persian) they are meaningful. */
+        uint32_t p = a->n ? a->v[a->n - 1].cp : ' ', q = ' ';
+        if (i < le)
+          tl__utf8_decode(nm->text + i, le - i, &q);
+        int plain_p = p < 0x80 || script_of(p), plain_q = q < 0x80 || script_of(q);
+        if (plain_p && plain_q) {
+          change1(nm, "invisible", off, c, 0);
+          continue;
+        }
+      }
+    }
+    push(nm, a, c, off);
+  }
+  return nm->st;
+}
+
+static tl_status write_units(norm *nm) {
+  for (size_t i = 0; i < nm->a.n; i++)
+    if (tl__buf_put_cp(nm->out, nm->a.v[i].cp))
+      return TL_ENOMEM;
+  return TL_OK;
+}
+
+static int blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+      return 0;
+  return 1;
+}
+
+tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
+                       const char *text, size_t len, tl_buf *out,
+                       tl_change_fn report, void *user) {
+  if (!out || (!text && len))
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_normalize: NULL argument");
+  tl_normalize_options defaults;
+  if (!opts) {
+    tl_normalize_options_init(&defaults);
+    opts = &defaults;
+  }
+  if ((unsigned)opts->apostrophe > TL_APOS_TYPOGRAPHIC)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown apostrophe style %d",
+                    (int)opts->apostrophe);
+  norm nm;
+  memset(&nm, 0, sizeof nm);
+  nm.ctx = ctx;
+  nm.flags = opts->flags;
+  nm.style = opts->apostrophe;
+  nm.quotes = opts->quotes;
+  nm.text = text;
+  nm.len = len;
+  nm.out = out;
+  nm.report = report;
+  nm.user = user;
+  nm.line = 1;
+  UErrorCode e = U_ZERO_ERROR;
+  nm.n2 = (nm.flags & TL_NORM_NFKC) ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
+  if (U_FAILURE(e))
+    return tl__fail(ctx, TL_EINTERNAL, TL_NO_OFFSET, "ICU normalizer: %s", u_errorName(e));
+  tl_status st = tl__buf_reserve(out, len);
+  size_t i = 0;
+  while (!st && i < len) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t le = nl ? (size_t)(nl - text) : len;
+    nm.line_start = i;
+    nm.line_end = le;
+    nm.line_lang_known = 0;
+    if (!line_needs_work(&nm, text + i, le - i)) {
+      st = tl__buf_append(out, text + i, le - i);
+    } else {
+      st = load_line(&nm, i, le);
+      if (!st) {
+        pass_unicode(&nm);
+        pass_spaces(&nm);
+        if (!(nm.flags & TL_NORM_NO_LOOKALIKES))
+          pass_lookalikes(&nm);
+        if (!(nm.flags & TL_NORM_NO_APOSTROPHES))
+          pass_apostrophes(&nm);
+        if (nm.flags & (TL_NORM_QUOTES | TL_NORM_DASHES | TL_NORM_ELLIPSIS))
+          pass_typography(&nm);
+        st = nm.st ? nm.st : write_units(&nm);
+      }
+    }
+    if (!st && nl)
+      st = tl__buf_putc(out, '\n');
+    if (blank(text + i, le - i)) {
+      nm.para_start = nl ? le + 1 : len;
+      nm.para_known = 0;
+    }
+    i = nl ? le + 1 : len;
+    nm.line++;
+  }
+  free(nm.a.v);
+  free(nm.b.v);
+  free(nm.u16);
+  tl_buf_free(&nm.before);
+  tl_buf_free(&nm.after);
+  if (st) {
+    if (st == TL_EUTF8)
+      return st; /* the message is already on ctx */
+    return tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
+  }
+  tl__ok(ctx);
+  return TL_OK;
+}
