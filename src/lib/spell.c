@@ -73,7 +73,7 @@ typedef struct centry {
 } centry;
 
 typedef struct cmap {
-  centry *e;
+  centry *e = NULL;
   size_t cap, n;
 } cmap;
 
@@ -223,6 +223,8 @@ struct tl_speller {
   size_t *skips; /* pairs [start, end) of bytes not to check */
   size_t scap, nskips;
   int last_lang[SC_N]; /* last decision per script, the default for a tie */
+  cmap suffixes[SC_N];  /* Uzbek suffix chains (Latin, Cyrillic) */
+  int suffixes_loaded;
 };
 
 void tl_speller_options_init(tl_speller_options *opts) {
@@ -860,8 +862,10 @@ void tl_speller_free(tl_speller *sp) {
 #endif
     cmap_free(&sp->d[i].cache);
   }
-  for (int i = 0; i < SC_N; i++)
+  for (int i = 0; i < SC_N; i++) {
     wlist_free(&sp->words[i]);
+    cmap_free(&sp->suffixes[i]);
+  }
   if (sp->bi)
     ubrk_close(sp->bi);
   free(sp->u);
@@ -1037,6 +1041,8 @@ static int32_t word_utf8(tl_speller *sp, int di, const UChar *w, int32_t n,
     UChar c = w[i];
     if (i > 0 && is_apos(c)) {
       UChar p = tmp[k - 1];
+      if (di == DI_UZL && p == 0x2BB)
+        continue; /* Noʻʼmon: our conversion writes ўъ as oʻ alone */
       if (di == DI_UZL)
         c = (p == 'o' || p == 'O' || p == 'g' || p == 'G') ? 0x2BB : 0x2BC;
       else if (di == DI_EN)
@@ -1090,6 +1096,96 @@ static tl_status emit(checker *ck, const tok *t, int di, int ok,
   return TL_OK;
 }
 
+/* A Latin suffix chain of dictionaries/uz/suffixes.txt (ASCII letters) in
+ * Uzbek Cyrillic. Suffixes never start a word, so e is е and the only
+ * digraphs are sh ch ng yo yu ya ye and oʻ gʻ. */
+static void suffix_to_cyrillic(const char *s, tl_buf *out) {
+  static const char *const one[26] = {
+      "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м",
+      "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
+  for (; *s; s++) {
+    char c = *s, d = s[1];
+    if (c == 's' && d == 'h')
+      tl__buf_puts(out, "ш"), s++;
+    else if (c == 'c' && d == 'h')
+      tl__buf_puts(out, "ч"), s++;
+    else if (c == 'y' && (d == 'o' || d == 'u' || d == 'a' || d == 'e') &&
+             strncmp(s + 2, "ʻ", 2) != 0)
+      tl__buf_puts(out, d == 'o' ? "ё" : d == 'u' ? "ю" : d == 'a' ? "я" : "е"), s++;
+    else if ((c == 'o' || c == 'g') && strncmp(s + 1, "ʻ", 2) == 0)
+      tl__buf_puts(out, c == 'o' ? "ў" : "ғ"), s += 2;
+    else if (c >= 'a' && c <= 'z')
+      tl__buf_puts(out, one[c - 'a']);
+  }
+}
+
+/* The suffix chains of the Uzbek engine's lexicon, in both scripts: a word
+ * the flat hunspell-uz list lacks is accepted as a known stem plus one of
+ * them (Toshkentdagilarning), since the list holds only common forms. */
+static void load_suffixes(tl_speller *sp) {
+  sp->suffixes_loaded = 1;
+  const tl__blob *b = tl__embedded_find("uz/suffixes.txt");
+  if (!b)
+    return;
+  const char *t = (const char *)b->data, *end = t + b->len;
+  tl_buf cyr = TL_BUF_INIT;
+  while (t < end) {
+    const char *nl = memchr(t, '\n', (size_t)(end - t));
+    size_t n = nl ? (size_t)(nl - t) : (size_t)(end - t);
+    while (n && (t[n - 1] == '\r' || t[n - 1] == ' '))
+      n--;
+    if (n && t[0] != '#' && n < 64) {
+      char lat[64];
+      memcpy(lat, t, n);
+      lat[n] = '\0';
+      cmap_get(&sp->suffixes[SC_LATN], lat, n);
+      tl_buf_clear(&cyr);
+      suffix_to_cyrillic(lat, &cyr);
+      if (cyr.len)
+        cmap_get(&sp->suffixes[SC_CYRL], cyr.data, cyr.len);
+    }
+    t += n + 1;
+    while (t < end && t[-1] != '\n')
+      t++;
+  }
+  tl_buf_free(&cyr);
+}
+
+static int is_suffix(tl_speller *sp, int script, const char *s, size_t n) {
+  if (!sp->suffixes_loaded)
+    load_suffixes(sp);
+  cmap *m = &sp->suffixes[script];
+  if (!m->cap)
+    return 0;
+  uint32_t h = hash_bytes(s, n);
+  for (size_t j = h & (m->cap - 1); m->e[j].key; j = (j + 1) & (m->cap - 1))
+    if (m->e[j].hash == h && m->e[j].klen == n && memcmp(m->e[j].key, s, n) == 0)
+      return 1;
+  return 0;
+}
+
+/* Word w (UTF-8, n bytes) of an Uzbek dictionary as stem + suffix chain:
+ * the stem must be a word of di (at least two letters). */
+static int stem_suffix_ok(checker *ck, int di, const char *w, size_t n) {
+  tl_speller *sp = ck->sp;
+  int script = dict_info[di].script;
+  size_t first = 0; /* the stem keeps at least two code points */
+  for (int k = 0; k < 2 && first < n; k++)
+    do
+      first++;
+    while (first < n && ((unsigned char)w[first] & 0xC0) == 0x80);
+  for (size_t i = first; i < n; i++) {
+    if (((unsigned char)w[i] & 0xC0) == 0x80)
+      continue;
+    if (!is_suffix(sp, script, w + i, n - i))
+      continue;
+    centry *e = NULL;
+    if (judge(ck->ctx, sp, di, w, i, &e) == TL_OK && e->ok == 1)
+      return 1;
+  }
+  return 0;
+}
+
 /* Verdict on a plain word in dictionary di: accepted there, or (when the
  * language is not forced) in the other dictionary of the same script, as a
  * word quoted in the neighbour language. *okdi gets the judging dictionary. */
@@ -1104,11 +1200,11 @@ static tl_status verdict(checker *ck, int di, const UChar *w, int32_t n,
     *ok = 1; /* cannot happen for a valid word; never flag what we can't read */
     return TL_OK;
   }
-  centry *e;
+  centry *e = NULL;
   tl_status s = judge(ck->ctx, sp, di, u8, (size_t)k, &e);
   if (s)
     return s;
-  if (e->ok) {
+  if (e->ok == 1 || e->ok == 3) {
     *ok = 1;
     return TL_OK;
   }
@@ -1116,18 +1212,34 @@ static tl_status verdict(checker *ck, int di, const UChar *w, int32_t n,
     int other = di == DI_UZL ? DI_EN : di == DI_EN ? DI_UZL : di == DI_UZC ? DI_RU : DI_UZC;
     char o8[4 * MAX_WORD_U16 + 16];
     int32_t ko = word_utf8(sp, other, w, n, o8, sizeof o8);
-    centry *eo;
+    centry *eo = NULL;
     if (ko >= 0) {
       s = judge(ck->ctx, sp, other, o8, (size_t)ko, &eo);
       if (s)
         return s;
-      if (eo->ok) {
+      if (eo->ok == 1 || eo->ok == 3) {
         *ok = 1;
         *okdi = other;
         return TL_OK;
       }
     }
     /* judge() may have grown the other cache only; e is still valid. */
+  }
+  if (e->ok == 0 && (di == DI_UZL || di == DI_UZC)) {
+    /* Remembered as ok = 3: accepted as stem + suffixes. */
+    char key[4 * MAX_WORD_U16 + 16];
+    memcpy(key, e->key, e->klen + 1);
+    size_t kl = e->klen;
+    int sok = stem_suffix_ok(ck, di, key, kl);
+    /* The stem lookups may have moved the cache: find the entry again. */
+    e = cmap_get(&sp->d[di].cache, key, kl);
+    if (!e)
+      return tl__fail(ck->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    e->ok = sok ? 3 : 4;
+  }
+  if (e->ok == 3) {
+    *ok = 1;
+    return TL_OK;
   }
   *ok = 0;
   if (!(sp->flags & TL_SPELL_NO_SUGGEST)) {
@@ -1145,6 +1257,34 @@ static int run_dict(const tl_speller *sp, const tok *t, int script,
     return lang_di(sp->lang);
   (void)t;
   return seg_lang[script] >= 0 ? seg_lang[script] : line_lang;
+}
+
+/* Uzbek writes enclitic particles after a hyphen (keldim-da, kecha-yu,
+ * bor-ku) and case endings after a quotation, a number or an acronym
+ * («Kun.uz»ning, 2024-yilda, BMTning): such a piece is not a word alone. */
+static int attached_ok(checker *ck, const tok *t, int script) {
+  static const char *const particles[SC_N][20] = {
+      {"da", "ku", "yu", "u", "chi", "mi", "a", "ya", "e", "ey", "gina", "dek",
+       "day", "ki", "oq", "yoq", "ov", "tagin", NULL},
+      {"да", "ку", "ю", "у", "чи", "ми", "а", "я", "э", "эй", "гина", "дек",
+       "дай", "ки", "оқ", "ёқ", "ов", NULL}};
+  tl_speller *sp = ck->sp;
+  UChar p = sp->u[t->u0 - 1], pp = sp->u[t->u0 - 2];
+  char w8[4 * MAX_WORD_U16 + 16];
+  UChar low[MAX_WORD_U16 * 2];
+  UErrorCode ue = U_ZERO_ERROR;
+  int32_t ln = u_strToLower(low, MAX_WORD_U16 * 2, sp->u + t->u0, t->u1 - t->u0, "", &ue);
+  if (U_FAILURE(ue))
+    return 0;
+  int32_t k = word_utf8(sp, script == SC_LATN ? DI_UZL : DI_UZC, low, ln, w8, sizeof w8);
+  if (k < 0)
+    return 0;
+  if (p == '-' && u_isalpha(pp))
+    return in_list(w8, (size_t)k, particles[script]);
+  int after = p == 0xBB || p == '"' || p == 0x201D || p == 0x201C || p == ')' ||
+              p == 0x2019 || p == '\'' || u_isdigit(p) ||
+              (p == '-' && u_isdigit(pp)) || (u_isupper(p) && u_isupper(pp));
+  return after && is_suffix(sp, script, w8, (size_t)k);
 }
 
 /* Checks one word; lang decisions are made by the caller. */
@@ -1226,6 +1366,8 @@ static tl_status check_tok(checker *ck, const tok *t, const int di_by_script[SC_
   }
   int script = nc ? SC_CYRL : SC_LATN;
   int di = di_by_script[script];
+  if ((di == DI_UZL || di == DI_UZC) && t->u0 >= 2 && attached_ok(ck, t, script))
+    return emit(ck, t, di, 1, NULL, NULL, 0, NULL);
   int ok, okdi;
   centry *bad;
   tl_status s = verdict(ck, di, w, n, &ok, &okdi, &bad);
@@ -1290,10 +1432,17 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
   sp->ubyte[un] = (uint32_t)(off + n);
   sp->ucp[un] = cpi;
   sp->u[un] = 0;
-  for (int32_t i = 1; i + 1 < un; i++)
-    if (is_apos(sp->u[i]) && sp->u[i] != 0x2BB && sp->u[i] != 0x2BC &&
-        u_isalpha(sp->u[i - 1]) && u_isalpha(sp->u[i + 1]))
+  for (int32_t i = 1; i < un; i++) {
+    if (!is_apos(sp->u[i]) || sp->u[i] == 0x2BB || sp->u[i] == 0x2BC ||
+        !u_isalpha(sp->u[i - 1]))
+      continue;
+    if (i + 1 < un && u_isalpha(sp->u[i + 1]))
       sp->u[i] = '\'';
+    else if (i >= 2 && u_isalpha(sp->u[i - 2]) &&
+             (sp->u[i - 1] == 'o' || sp->u[i - 1] == 'g' ||
+              sp->u[i - 1] == 'O' || sp->u[i - 1] == 'G'))
+      sp->u[i] = 0x2BB; /* togʻ, ulugʻ, bogʻ: the letter gʻ ends the word */
+  }
 
   /* 2. What not to check: markup, URLs, e-mail addresses, handles. */
   sp->nskips = 0;
