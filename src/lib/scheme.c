@@ -77,11 +77,32 @@ struct tl__scheme {
   size_t nrules;
   rev_entry *rev;
   size_t nrev;
-  char *pool;
+  char *pool; /* all outputs, NUL-separated, zero-padded at the end */
   size_t pool_len, pool_cap;
+  size_t max_out; /* longest output in bytes, for reserving once a word */
 };
 
 /* --------------------------------------------------------------- helpers */
+
+/* Decodes one code point of text known to be valid UTF-8 (what the driver
+ * hands over); the strict decoder is kept for a sequence cut by the end. */
+static inline size_t dec(const char *t, size_t n, uint32_t *cp) {
+  const unsigned char *s = (const unsigned char *)t;
+  unsigned c = s[0];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c >= 0xC2 && c < 0xE0 && n >= 2) {
+    *cp = ((c & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+    return 2;
+  }
+  if (c >= 0xE0 && c < 0xF0 && n >= 3) {
+    *cp = ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+    return 3;
+  }
+  return tl__utf8_decode(t, n, cp);
+}
 
 static int set_has(const letter_set *s, unsigned i) {
   return i < CYR_N && (s->w[i / 32] >> (i % 32)) & 1u;
@@ -220,6 +241,17 @@ done:
 
 /* True when s[0..n) is NFC and nothing in it can combine with what comes
  * before it, so that replacing its letters by NFC outputs keeps it NFC. */
+static inline int cp_safe(uint32_t cp) {
+  if (cp < 0x300 || (cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x4FF))
+    return 1;
+  return cp < 0x10FFFE && u_getCombiningClass((UChar32)cp) == 0 &&
+         u_getIntPropertyValue((UChar32)cp, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
+}
+
+/* What forward() returns, without writing the rest, when it meets text that
+ * needs NFC first (a private value: statuses are 0 or negative). */
+#define NEEDS_NFC ((tl_status)1)
+
 static int nfc_safe(const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)s[i];
@@ -228,11 +260,8 @@ static int nfc_safe(const char *s, size_t n) {
       continue;
     }
     uint32_t cp;
-    i += tl__utf8_decode(s + i, n - i, &cp);
-    if (cp < 0x300 || (cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x4FF))
-      continue;
-    if (cp >= 0x10FFFE || u_getCombiningClass((UChar32)cp) != 0 ||
-        u_getIntPropertyValue((UChar32)cp, UCHAR_NFC_QUICK_CHECK) != UNORM_YES)
+    i += dec(s + i, n - i, &cp);
+    if (!cp_safe(cp))
       return 0;
   }
   return 1;
@@ -268,13 +297,15 @@ static tl_status parse_fail(parser *p, tl_status st, const char *fmt, ...) {
 }
 
 static tl_status pool_add(tl__scheme *sc, const char *s, size_t n, uint32_t *off) {
-  if (sc->pool_len + n + 1 > sc->pool_cap) {
+  /* 16 bytes of slack at the end: outputs are copied 8 bytes at a time. */
+  if (sc->pool_len + n + 1 + 16 > sc->pool_cap) {
     size_t cap = sc->pool_cap ? sc->pool_cap * 2 : 1024;
-    while (cap < sc->pool_len + n + 1)
+    while (cap < sc->pool_len + n + 1 + 16)
       cap *= 2;
     char *p = realloc(sc->pool, cap);
     if (!p)
       return TL_ENOMEM;
+    memset(p + sc->pool_len, 0, cap - sc->pool_len);
     sc->pool = p;
     sc->pool_cap = cap;
   }
@@ -344,6 +375,8 @@ static tl_status make_out(parser *p, const char *s, size_t n, out_str *o) {
     if (pool_add(sc, b, (size_t)blen, &o->off[f]))
       return PFAIL(p, TL_ENOMEM, "out of memory");
     o->len[f] = (uint32_t)blen;
+    if ((size_t)blen > sc->max_out)
+      sc->max_out = (size_t)blen;
   }
   return TL_OK;
 }
@@ -844,14 +877,14 @@ static int lone_capital_style(const tl__scheme *sc, const char *t, size_t n,
   size_t i = from;
   while (i < n && words < 4) {
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = dec(t + i, n - i, &cp);
     if (!is_letter(sc, cp)) {
       i += k;
       continue;
     }
     int cased = 0, upper = 0;
     while (i < n) {
-      k = tl__utf8_decode(t + i, n - i, &cp);
+      k = dec(t + i, n - i, &cp);
       if (!is_letter(sc, cp) && !is_mark(cp))
         break;
       int c = case_of(sc, cp);
@@ -895,8 +928,14 @@ static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
     upper += w[i].cs == CASE_UPPER;
   }
   int lone = -1; /* style of a word whose only cased letter is a capital */
-  tl_status st = TL_OK;
-  for (size_t i = 0; i < nw && !st;) {
+  /* One reservation a word: no letter writes more than max_out bytes
+   * besides its own marks, or than its own bytes when copied. */
+  size_t room = (w[nw - 1].b2 - w[0].b0) + nw * sc->max_out + 8;
+  tl_status st = tl__buf_reserve(out, room);
+  if (st)
+    return st;
+  char *dst = out->data + out->len;
+  for (size_t i = 0; i < nw;) {
     const out_str *o = NULL;
     size_t take = 1;
     if (w[i].lo != NO_LETTER) {
@@ -913,7 +952,8 @@ static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
         o = &L->plain;
     }
     if (!o) {
-      st = tl__buf_append(out, t + w[i].b0, w[i].b2 - w[i].b0);
+      memcpy(dst, t + w[i].b0, w[i].b2 - w[i].b0);
+      dst += w[i].b2 - w[i].b0;
       i++;
       continue;
     }
@@ -935,18 +975,43 @@ static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
         style = lone;
       }
     }
-    st = tl__buf_append(out, sc->pool + o->off[style], o->len[style]);
-    for (size_t k = 0; k < take && !st; k++)
-      if (w[i + k].b2 > w[i + k].b1)
-        st = tl__buf_append(out, t + w[i + k].b1, w[i + k].b2 - w[i + k].b1);
+    /* Most outputs are 1-4 bytes: one fixed 8-byte copy (the pool is
+     * padded and the room reserved above has 8 bytes to spare). */
+    if (o->len[style] <= 8)
+      memcpy(dst, sc->pool + o->off[style], 8);
+    else
+      memcpy(dst, sc->pool + o->off[style], o->len[style]);
+    dst += o->len[style];
+    for (size_t k = 0; k < take; k++)
+      if (w[i + k].b2 > w[i + k].b1) {
+        memcpy(dst, t + w[i + k].b1, w[i + k].b2 - w[i + k].b1);
+        dst += w[i + k].b2 - w[i + k].b1;
+      }
     i += take;
   }
+  out->len = (size_t)(dst - out->data);
+  out->data[out->len] = '\0';
   if (cased >= 2)
     *last = upper == cased ? STYLE_UPPER : STYLE_TITLE;
   return st;
 }
 
-static tl_status forward(const tl__scheme *sc, const char *t, size_t n, tl_buf *out) {
+/* Appends s[0..k) without a call when the buffer has room. */
+static inline tl_status put(tl_buf *out, const char *s, size_t k) {
+  if (out->data && out->len + k < out->cap) {
+    memcpy(out->data + out->len, s, k);
+    out->len += k;
+    out->data[out->len] = '\0';
+    return TL_OK;
+  }
+  return tl__buf_append(out, s, k);
+}
+
+/* Russian -> Latin of t[0..n). With check set, stops with NEEDS_NFC at the
+ * first character that is not NFC-safe (see nfc_safe), so that plain text
+ * is read once. */
+static tl_status forward(const tl__scheme *sc, const char *t, size_t n, int check,
+                         tl_buf *out) {
   wl stackw[128];
   wl *w = stackw;
   size_t cap = 128;
@@ -960,14 +1025,18 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, tl_buf *
       while (j < n && (unsigned char)t[j] < 0x80 &&
              !(((unsigned char)t[j] | 0x20) >= 'a' && ((unsigned char)t[j] | 0x20) <= 'z'))
         j++;
-      st = tl__buf_append(out, t + i, j - i);
+      st = put(out, t + i, j - i);
       i = j;
       continue;
     }
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = dec(t + i, n - i, &cp);
+    if (check && !cp_safe(cp)) {
+      st = NEEDS_NFC;
+      break;
+    }
     if (!is_letter(sc, cp)) {
-      st = tl__buf_append(out, t + i, k);
+      st = put(out, t + i, k);
       i += k;
       continue;
     }
@@ -975,7 +1044,11 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, tl_buf *
     size_t nw = 0, start = i;
     int any = 0;
     while (i < n) {
-      k = tl__utf8_decode(t + i, n - i, &cp);
+      k = dec(t + i, n - i, &cp);
+      if (check && !cp_safe(cp)) {
+        st = NEEDS_NFC;
+        break;
+      }
       if (is_letter(sc, cp)) {
         if (nw == cap) {
           size_t ncap = cap * 2;
@@ -1008,7 +1081,7 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, tl_buf *
     if (st)
       break;
     if (!any) {
-      st = tl__buf_append(out, t + start, i - start);
+      st = put(out, t + start, i - start);
       /* Non-Cyrillic words still tell a lone capital what case to take. */
       int cased = 0, upper = 0;
       for (size_t j = 0; j < nw; j++)
@@ -1046,7 +1119,7 @@ static tl_status backward(const tl__scheme *sc, const char *t, size_t n, tl_buf 
   int prev_case = CASE_NONE; /* last cased character in this word */
   for (size_t i = 0; i < n && !st;) {
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = dec(t + i, n - i, &cp);
     uint32_t lc = lower_cp(cp);
     size_t e = rev_first(sc, lc);
     const rev_entry *hit = NULL;
@@ -1059,7 +1132,7 @@ static tl_status backward(const tl__scheme *sc, const char *t, size_t n, tl_buf 
       unsigned m = 1;
       for (; m < r->len && j < n; m++) {
         uint32_t c2;
-        size_t k2 = tl__utf8_decode(t + j, n - j, &c2);
+        size_t k2 = dec(t + j, n - j, &c2);
         if (lower_cp(c2) != r->latin[m])
           break;
         if (fc == CASE_NONE)
@@ -1085,7 +1158,7 @@ static tl_status backward(const tl__scheme *sc, const char *t, size_t n, tl_buf 
       int next_case = CASE_NONE;
       for (size_t j = hit_end; j < n && next_case == CASE_NONE;) {
         uint32_t c2;
-        size_t k2 = tl__utf8_decode(t + j, n - j, &c2);
+        size_t k2 = dec(t + j, n - j, &c2);
         if (!is_rev_word(sc, c2))
           break;
         next_case = case_of(sc, c2);
@@ -1108,16 +1181,24 @@ tl_status tl__scheme_convert(const tl__scheme *sc, int reverse,
     return TL_EINVAL;
   if (reverse && !sc->reversible)
     return TL_EUNSUPPORTED;
-  if (nfc_safe(run->text, run->len))
-    return reverse ? backward(sc, run->text, run->len, out)
-                   : forward(sc, run->text, run->len, out);
+  size_t mark = out->len;
+  tl_status st;
+  if (reverse)
+    st = nfc_safe(run->text, run->len) ? backward(sc, run->text, run->len, out) : NEEDS_NFC;
+  else
+    st = forward(sc, run->text, run->len, 1, out);
+  if (st != NEEDS_NFC)
+    return st;
   /* Rare: decomposed or combining input. NFC in, convert, NFC out (marks
    * that followed Cyrillic letters may compose with their Latin output). */
+  out->len = mark;
+  if (out->data)
+    out->data[mark] = '\0';
   tl_buf in = TL_BUF_INIT, tmp = TL_BUF_INIT;
-  tl_status st = nfc_append(run->text, run->len, &in);
+  st = nfc_append(run->text, run->len, &in);
   if (!st)
     st = reverse ? backward(sc, in.data ? in.data : "", in.len, &tmp)
-                 : forward(sc, in.data ? in.data : "", in.len, &tmp);
+                 : forward(sc, in.data ? in.data : "", in.len, 0, &tmp);
   if (!st)
     st = nfc_append(tmp.data ? tmp.data : "", tmp.len, out);
   tl_buf_free(&in);
