@@ -73,7 +73,7 @@ typedef struct centry {
 } centry;
 
 typedef struct cmap {
-  centry *e = NULL;
+  centry *e;
   size_t cap, n;
 } cmap;
 
