@@ -204,6 +204,13 @@ static const struct {
 };
 #define N_CODE_PAGES (sizeof code_pages / sizeof code_pages[0])
 
+uint32_t tl__code_page_char(tl_encoding enc, unsigned char b) {
+  for (size_t i = 0; i < N_CODE_PAGES; i++)
+    if (code_pages[i].enc == enc && b >= 0x80)
+      return code_pages[i].tab[b - 0x80];
+  return 0;
+}
+
 /* Letter frequencies of Russian news text (per mille), with ў for Uzbek
  * Cyrillic, index = code point - 0x430 (а..я); ё and ў handled apart.
  * A wrong code page permutes the letters, so the likelihood of the decoded
@@ -387,6 +394,21 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
    * few broken bytes must stay UTF-8 so that the user hears about them. */
   if (n_bad * 20 < n_mb) {
     conf = 1.0 - (double)n_bad / (double)(n_mb + n_bad);
+    goto done;
+  }
+  /* Cyrillic words are runs of high bytes; Latin-1 or CP1252 accents sit
+   * alone between ASCII letters (café). Those are not ours: "UTF-8". */
+  size_t lone = 0, all_high = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] < 0x80)
+      continue;
+    all_high++;
+    int left = k > 0 && s[k - 1] >= 0x80, right = k + 1 < n && s[k + 1] >= 0x80;
+    lone += !left && !right;
+  }
+  if (lone * 2 > all_high) {
+    e = TL_ENC_UTF8;
+    conf = 0.2;
     goto done;
   }
   double best = -INFINITY, second = -INFINITY;
