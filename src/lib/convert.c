@@ -178,6 +178,7 @@ struct tl_stream {
   size_t offset;       /* document offset of pending.data[0] */
   size_t line, column; /* position of pending.data[0] */
   tl_buf *out;         /* output of the current write */
+  tl__wcache *cache;   /* words already converted (Uzbek engine) */
 };
 
 tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv, tl_note_fn notes,
@@ -192,6 +193,13 @@ tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv, tl_note_fn notes,
   s->notes = notes;
   s->user = user;
   s->line = s->column = 1;
+  if (cv->kind == ENGINE_UZ_LATIN || cv->kind == ENGINE_UZ_CYRL) {
+    s->cache = tl__wcache_new();
+    if (!s->cache) {
+      free(s);
+      return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    }
+  }
   tl__markup_init(&s->markup, (cv->flags & TL_CONVERT_HTML)       ? TL__MARKUP_HTML
                               : (cv->flags & TL_CONVERT_MARKDOWN) ? TL__MARKUP_MARKDOWN
                                                                   : TL__MARKUP_PLAIN);
@@ -204,6 +212,7 @@ void tl_stream_free(tl_stream *s) {
     return;
   tl_buf_free(&s->pending);
   tl_buf_free(&s->scratch);
+  tl__wcache_free(s->cache);
   free(s);
 }
 
@@ -231,7 +240,8 @@ static tl_status on_span(void *user, const char *text, size_t n, int convert) {
   if (!convert || cv->kind == ENGINE_COPY) {
     st = tl__buf_append(s->out, text, n);
   } else {
-    tl__run run = {text, n, sc->offset, sc->line, sc->column, s->notes, s->user};
+    tl__run run = {text, n, sc->offset, sc->line, sc->column, s->notes, s->user,
+                   s->cache};
     switch (cv->kind) {
     case ENGINE_UZ_LATIN:
       st = tl__uz_to_latin(cv->uz, &run, cv->apos, s->out);
@@ -298,11 +308,13 @@ static tl_status process(tl_stream *s, const char *p, size_t n) {
 }
 
 /* Where to cut pending[0..n): after the last line end, else (when the
- * piece is long) after the last space, else at a character boundary. */
-static size_t cut_point(const char *p, size_t n, int final) {
+ * piece is long) after the last space, else at a character boundary.
+ * p[0..from) is known to hold no line end, so that many small writes into
+ * one long line do not rescan it each time. */
+static size_t cut_point(const char *p, size_t n, size_t from, int final) {
   if (final)
     return n;
-  for (size_t i = n; i > 0; i--)
+  for (size_t i = n; i > from; i--)
     if (p[i - 1] == '\n')
       return i;
   if (n < TL__SOFT_CUT)
@@ -313,8 +325,8 @@ static size_t cut_point(const char *p, size_t n, int final) {
   return tl__utf8_complete_prefix(p, n);
 }
 
-static tl_status drain(tl_stream *s, tl_buf *out, int final) {
-  size_t cut = cut_point(s->pending.data, s->pending.len, final);
+static tl_status drain(tl_stream *s, tl_buf *out, size_t from, int final) {
+  size_t cut = cut_point(s->pending.data, s->pending.len, from, final);
   if (cut == 0)
     return TL_OK;
   s->out = out;
@@ -336,11 +348,12 @@ tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
   /* Feed big chunks in slices so that memory stays bounded. */
   while (len) {
     size_t take = len < TL__SOFT_CUT ? len : TL__SOFT_CUT;
+    size_t from = s->pending.len; /* what is left has no line end */
     if (tl__buf_append(&s->pending, chunk, take))
       return tl__fail(s->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
     chunk += take;
     len -= take;
-    tl_status st = drain(s, out, 0);
+    tl_status st = drain(s, out, from, 0);
     if (st)
       return st;
   }
@@ -351,7 +364,7 @@ tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
 tl_status tl_stream_finish(tl_stream *s, tl_buf *out) {
   if (!s || !out)
     return tl__fail(s ? s->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "NULL argument");
-  tl_status st = drain(s, out, 1);
+  tl_status st = drain(s, out, 0, 1);
   if (st)
     return st;
   tl__ok(s->ctx);
@@ -373,9 +386,9 @@ tl_status tl_convert(tl_ctx *ctx, const tl_converter *cv, const char *text,
     size_t n = len - done;
     size_t cut = n;
     if (n > TL__SOFT_CUT) {
-      cut = cut_point(text + done, TL__SOFT_CUT, 0);
+      cut = cut_point(text + done, TL__SOFT_CUT, 0, 0);
       if (cut == 0)
-        cut = cut_point(text + done, n < TL__HARD_CUT ? n : TL__HARD_CUT, 0);
+        cut = cut_point(text + done, n < TL__HARD_CUT ? n : TL__HARD_CUT, 0, 0);
       if (cut == 0)
         cut = n;
     }

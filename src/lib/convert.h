@@ -5,6 +5,7 @@
 #define TL_CONVERT_H
 
 #include "translit.h"
+#include "wcache.h"
 
 typedef struct tl__run {
   const char *text; /* the span to convert (valid UTF-8) */
@@ -13,6 +14,7 @@ typedef struct tl__run {
   size_t line, column; /* 1-based position of text[0] (column in code points) */
   tl_note_fn notes;    /* NULL when nobody listens */
   void *user;
+  tl__wcache *cache;   /* the stream's word cache, or NULL */
 } tl__run;
 
 /* Reports that the word at run->text[off .. off+len) was written as output

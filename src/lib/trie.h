@@ -16,13 +16,17 @@
 typedef struct tl__trie_node {
   uint32_t cp;     /* the character leading to this node */
   int32_t child;   /* first child, or TL__TRIE_NONE */
-  int32_t sibling; /* next sibling, or TL__TRIE_NONE */
+  int32_t sibling; /* building: next sibling; frozen: number of children */
   int32_t value;   /* value of the word ending here, or TL__TRIE_NONE */
 } tl__trie_node;
 
+/* Built with tl__trie_insert, then frozen with tl__trie_freeze: the frozen
+ * layout keeps the children of a node side by side and sorted, which is
+ * what makes lookups fast. Only a frozen trie may be searched. */
 typedef struct tl__trie {
   tl__trie_node *nodes;
   size_t n, cap;
+  int frozen;
 } tl__trie;
 
 tl_status tl__trie_init(tl__trie *t);
@@ -31,11 +35,22 @@ void tl__trie_free(tl__trie *t);
  * only if replace is set. */
 tl_status tl__trie_insert(tl__trie *t, const uint32_t *word, size_t n,
                           int32_t value, int replace);
-/* The child of node along cp, or TL__TRIE_NONE. */
+/* Lays the nodes out for search; no insert after this. */
+tl_status tl__trie_freeze(tl__trie *t);
+/* The child of node along cp, or TL__TRIE_NONE (frozen trie). */
 static inline int32_t tl__trie_step(const tl__trie *t, int32_t node, uint32_t cp) {
-  for (int32_t c = t->nodes[node].child; c != TL__TRIE_NONE; c = t->nodes[c].sibling)
-    if (t->nodes[c].cp == cp)
-      return c;
+  const tl__trie_node *n = &t->nodes[node];
+  int32_t lo = n->child, hi = n->child + n->sibling;
+  while (hi - lo > 8) { /* binary search down to a short linear scan */
+    int32_t mid = lo + (hi - lo) / 2;
+    if (t->nodes[mid].cp < cp)
+      lo = mid + 1;
+    else
+      hi = mid + 1;
+  }
+  for (; lo < hi; lo++)
+    if (t->nodes[lo].cp == cp)
+      return lo;
   return TL__TRIE_NONE;
 }
 /* Value of the whole word, or TL__TRIE_NONE. */

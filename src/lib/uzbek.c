@@ -31,6 +31,63 @@
 /* The dictionary search gives up on spellings this far from the rules. */
 #define MAX_COST 4
 
+/* The Cyrillic spellings a Latin unit allows, the rules' choice first,
+ * each with its cost ("cyrillic:cost", '|' between them). */
+enum spec_id {
+  SP_SH_SEP,
+  SP_O_OKINA,
+  SP_G_OKINA,
+  SP_SH,
+  SP_CH,
+  SP_TS,
+  SP_YE_V,
+  SP_YO_V,
+  SP_YU_V,
+  SP_YA_V,
+  SP_YE_C,
+  SP_YO_C,
+  SP_YU_C,
+  SP_YA_C,
+  SP_TUTUQ,
+  SP_E_V,
+  SP_E_C,
+  SP_S,
+  SP_LETTER /* + 0..25: the plain Latin letters a..z */
+};
+#define N_SPECS (SP_LETTER + 26)
+
+static const char *const spec_text[] = {
+    "сҳ", /* SP_SH_SEP */
+    "ў|ўъ:1", /* SP_O_OKINA */
+    "ғ", /* SP_G_OKINA */
+    "ш|сҳ:2", /* SP_SH */
+    "ч", /* SP_CH */
+    "тс|ц:1", /* SP_TS */
+    "е|йе:2", /* SP_YE_V */
+    "ё|йо:1", /* SP_YO_V */
+    "ю|йу:1", /* SP_YU_V */
+    "я|йа:1", /* SP_YA_V */
+    "ье|ъе:1|е:1|йе:2", /* SP_YE_C */
+    "ё|ьо:1|йо:1|ъё:2", /* SP_YO_C */
+    "ю|ью:1|ъю:1|йу:2", /* SP_YU_C */
+    "я|ья:1|ъя:1|йа:2", /* SP_YA_C */
+    "ъ", /* SP_TUTUQ */
+    "э|е:1", /* SP_E_V */
+    "е|э:1", /* SP_E_C */
+    "с|ц:1", /* SP_S */
+    "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м", "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
+
+#define MAXALT 5
+typedef struct alt {
+  uint32_t cp[3];
+  unsigned char n, cost;
+} alt;
+
+typedef struct alt_set {
+  unsigned char nalt;
+  alt alts[MAXALT];
+} alt_set;
+
 struct tl__uz {
   tl__lexicon lex;
   tl__trie lex_cyr; /* lowercase Cyrillic word or stem -> entry index */
@@ -40,6 +97,7 @@ struct tl__uz {
   tl__trie suf_lat; /* suffixes and suffix chains, Latin */
   tl__trie suf_cyr; /* the same, Cyrillic */
   tl__trie keep;    /* Latin words left alone, lowercase */
+  alt_set specs[N_SPECS]; /* spec_text, parsed */
 };
 
 /* ------------------------------------------------------------ letters */
@@ -73,21 +131,64 @@ static int is_any_letter(uint32_t c) {
   return u_isalpha((UChar32)c) || (u_charType((UChar32)c) == U_NON_SPACING_MARK);
 }
 
-static uint32_t lower(uint32_t c) {
+/* Case of Cyrillic letters by arithmetic (the common case), ICU otherwise. */
+static inline int cyr_pair_even_upper(uint32_t c) {
+  return (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) ||
+         (c >= 0x4D0 && c <= 0x52F);
+}
+
+static inline uint32_t lower(uint32_t c) {
   if (c < 0x80)
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    return (c - 'A' < 26u) ? c + 32 : c;
+  if (c >= 0x400 && c < 0x530) {
+    if (c < 0x410)
+      return c + 0x50;
+    if (c < 0x430)
+      return c + 0x20;
+    if (c < 0x460)
+      return c;
+    if (cyr_pair_even_upper(c))
+      return c | 1;
+    if (c >= 0x4C1 && c <= 0x4CE)
+      return (c & 1) ? c + 1 : c;
+    return c == 0x4C0 ? 0x4CF : c;
+  }
   return (uint32_t)u_tolower((UChar32)c);
 }
 
-static uint32_t upper(uint32_t c) {
+static inline uint32_t upper(uint32_t c) {
   if (c < 0x80)
-    return (c >= 'a' && c <= 'z') ? c - 32 : c;
+    return (c - 'a' < 26u) ? c - 32 : c;
+  if (c >= 0x400 && c < 0x530) {
+    if (c >= 0x450 && c < 0x460)
+      return c - 0x50;
+    if (c >= 0x430 && c < 0x450)
+      return c - 0x20;
+    if (c < 0x430)
+      return c;
+    if (cyr_pair_even_upper(c))
+      return c & ~1u;
+    if (c >= 0x4C1 && c <= 0x4CE)
+      return (c & 1) ? c : c - 1;
+    return c == 0x4CF ? 0x4C0 : c;
+  }
   return (uint32_t)u_toupper((UChar32)c);
 }
 
-static int is_upper(uint32_t c) {
+static inline int is_upper(uint32_t c) {
   if (c < 0x80)
-    return c >= 'A' && c <= 'Z';
+    return c - 'A' < 26u;
+  if (c >= 0x400 && c < 0x530) {
+    if (c < 0x430)
+      return 1;
+    if (c < 0x460)
+      return 0;
+    if (cyr_pair_even_upper(c))
+      return !(c & 1);
+    if (c >= 0x4C1 && c <= 0x4CE)
+      return c & 1;
+    return c == 0x4C0;
+  }
   return u_isupper((UChar32)c);
 }
 
@@ -114,7 +215,8 @@ static tl_status add_word(void *user, const char *w, size_t n) {
 
 /* Latin -> Cyrillic of a suffix by the plain rules (for the Cyrillic suffix
  * trie). Suffixes follow a consonant-or-vowel stem; both are added. */
-static size_t suffix_to_cyr(const uint32_t *w, size_t n, uint32_t *out);
+static size_t suffix_to_cyr(const tl__uz *uz, const uint32_t *w, size_t n, uint32_t *out);
+static void parse_spec(alt_set *u, const char *spec);
 
 static tl_status add_suffix(void *user, const char *w, size_t n) {
   tl__uz *uz = user;
@@ -129,7 +231,7 @@ static tl_status add_suffix(void *user, const char *w, size_t n) {
   tl_status st = tl__trie_insert(&uz->suf_lat, cps, k, 1, 0);
   if (st)
     return st;
-  size_t m = suffix_to_cyr(cps, k, cyr);
+  size_t m = suffix_to_cyr(uz, cps, k, cyr);
   return m ? tl__trie_insert(&uz->suf_cyr, cyr, m, 1, 0) : TL_OK;
 }
 
@@ -196,6 +298,8 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
     tl__uz_free(uz);
     return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
   }
+  for (int i = 0; i < N_SPECS; i++)
+    parse_spec(&uz->specs[i], spec_text[i]);
   /* The embedded lexicons, word lists and suffixes (dictionaries/uz/). */
   size_t nblobs;
   const tl__blob *blobs = tl__embedded_table(&nblobs);
@@ -227,7 +331,8 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
       st = index_entry(uz, i, 1);
   }
   (void)builtin;
-  if (!st && !(opts->flags & TL_CONVERT_NO_SYSDICT)) {
+  /* Only Latin -> Cyrillic needs the word list (to judge spellings). */
+  if (!st && opts->to == TL_LANG_UZ_CYRL && !(opts->flags & TL_CONVERT_NO_SYSDICT)) {
     const char *path = opts->system_dict;
     int required = path && *path;
     if (!required) {
@@ -236,6 +341,8 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
     }
     st = load_system_dict(ctx, uz, path, required);
   }
+  for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
+    st = tl__trie_freeze(tries[i]);
   if (st) {
     if (!tl_ctx_message(ctx)[0])
       tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
@@ -259,14 +366,12 @@ void tl__uz_free(tl__uz *uz) {
   free(uz);
 }
 
-/* Is w[from..n) a chain of one or more suffixes of t? */
-static int suffix_chain(const tl__trie *t, const uint32_t *w, size_t from, size_t n) {
-  if (from >= n)
-    return 0;
-  unsigned char ok[MAXW + 1];
-  memset(ok, 0, sizeof ok);
+/* ok[i] = is w[i..n) a chain of one or more suffixes of t (for i >= from)? */
+static void suffix_chains(const tl__trie *t, const uint32_t *w, size_t from, size_t n,
+                          unsigned char *ok) {
   ok[n] = 1;
   for (size_t i = n; i-- > from;) {
+    ok[i] = 0;
     int32_t node = TL__TRIE_ROOT;
     for (size_t j = i; j < n; j++) {
       node = tl__trie_step(t, node, w[j]);
@@ -278,7 +383,7 @@ static int suffix_chain(const tl__trie *t, const uint32_t *w, size_t from, size_
       }
     }
   }
-  return ok[from];
+  ok[n] = 0; /* an empty remainder is not a suffix */
 }
 
 /* ------------------------------------------------------ word output */
@@ -517,9 +622,51 @@ static void apply_case(wout *o, int pattern, size_t from) {
   }
 }
 
-/* Converts one Cyrillic word t[0..len) (letters only) to Latin. */
+static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
+                                   size_t start, size_t len, tl_apostrophe apos,
+                                   tl_buf *out, int *guessed);
+
+/* Re-emits the note of a cached guess. */
+static void cached_note(const tl__run *run, size_t start, size_t len,
+                        const char *o, size_t olen, const char *reason) {
+  char tmp[1024];
+  size_t k = olen < sizeof tmp - 1 ? olen : sizeof tmp - 1;
+  memcpy(tmp, o, k);
+  tmp[k] = '\0';
+  tl__note(run, start, len, tmp, reason);
+}
+
+#define C2L_REASON "ц after a vowel written ts; s if a new stem starts there"
+#define L2C_REASON "not in the lexicons or the dictionary; ts, y+vowel or ь/ъ guessed"
+
+/* Converts one Cyrillic word (letters only) to Latin, through the cache. */
 static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
                           size_t len, tl_apostrophe apos, tl_buf *out) {
+  const char *t = run->text + start;
+  /* The rules are cheaper than a cache lookup here; only words that may
+   * hit the lexicon's stems would gain, so the cache is not used. */
+  int cacheable = 0;
+  if (cacheable) {
+    size_t olen;
+    int flag;
+    const char *o = tl__wcache_get(run->cache, t, len, &olen, &flag);
+    if (o) {
+      if (flag && run->notes)
+        cached_note(run, start, len, o, olen, C2L_REASON);
+      return tl__buf_append(out, o, olen);
+    }
+  }
+  size_t before = out->len;
+  int guessed = 0;
+  tl_status st = cyr_word_uncached(uz, run, start, len, apos, out, &guessed);
+  if (!st && cacheable)
+    tl__wcache_put(run->cache, t, len, out->data + before, out->len - before, guessed);
+  return st;
+}
+
+static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
+                                   size_t start, size_t len, tl_apostrophe apos,
+                                   tl_buf *out, int *guessed) {
   const char *t = run->text + start;
   uint32_t w[MAXW];
   unsigned char up[MAXW];
@@ -559,6 +706,8 @@ static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
   int32_t whole = TL__TRIE_NONE, stem = TL__TRIE_NONE;
   size_t stem_len = 0;
   int32_t node = TL__TRIE_ROOT;
+  unsigned char sok[MAXW + 1];
+  int sok_done = 0;
   for (size_t i = 0; i < n; i++) {
     node = tl__trie_step(&uz->lex_cyr, node, w[i]);
     if (node == TL__TRIE_NONE)
@@ -568,9 +717,12 @@ static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
       continue;
     if (i + 1 == n)
       whole = v;
-    else if ((uz->lex.e[v].flags & TL__LEX_STEM) &&
-             suffix_chain(&uz->suf_cyr, w, i + 1, n))
-      stem = v, stem_len = i + 1;
+    else if (uz->lex.e[v].flags & TL__LEX_STEM) {
+      if (!sok_done)
+        suffix_chains(&uz->suf_cyr, w, 1, n, sok), sok_done = 1;
+      if (sok[i + 1])
+        stem = v, stem_len = i + 1;
+    }
   }
   wout o;
   o.n = 0;
@@ -600,8 +752,9 @@ static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
     for (size_t i = 0; i < o.n && k + 5 < sizeof tmp; i++)
       k += tl__utf8_encode(o.caps[i] ? upper(o.cp[i]) : o.cp[i], tmp + k);
     tmp[k] = '\0';
-    tl__note(run, start, len, tmp, "ц after a vowel written ts; s if a new stem starts there");
+    tl__note(run, start, len, tmp, C2L_REASON);
   }
+  *guessed = guess;
   return st;
 }
 
@@ -644,23 +797,17 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
 
 /* A unit of a Latin word: a letter or digraph, and what it may be written as
  * in Cyrillic (the rule's choice first, at cost 0). */
-#define MAXALT 5
-typedef struct alt {
-  uint32_t cp[3];
-  unsigned char n, cost;
-} alt;
-
 typedef struct unit {
   unsigned char start, len; /* in the word's code points */
   unsigned char vowel;      /* ends in a vowel sound */
   unsigned char consonant;  /* may take a soft sign after it */
   unsigned char ambiguous;  /* the rules' choice is a guess */
-  unsigned char nalt;
-  alt alts[MAXALT];
+  const alt_set *set;       /* NULL: not a Latin letter, kept (own) */
+  alt_set own;
 } unit;
 
-static void set_alts(unit *u, const char *spec) {
-  /* spec: alternatives separated by '|', each "cyrillic:cost" in UTF-8. */
+/* Parses a spec: alternatives separated by '|', each "cyrillic:cost". */
+static void parse_spec(alt_set *u, const char *spec) {
   u->nalt = 0;
   const char *s = spec;
   while (*s && u->nalt < MAXALT) {
@@ -682,12 +829,14 @@ static void set_alts(unit *u, const char *spec) {
   }
 }
 
+static const alt_set *unit_alts(const unit *u) { return u->set ? u->set : &u->own; }
+
 static int lat_vowel(uint32_t c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
 /* Splits the lowercase Latin word w[0..n) into units. Returns the count. */
-static size_t parse_units(const uint32_t *w, size_t n, unit *u) {
+static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u) {
   size_t nu = 0;
   int prev_vowel = 0, at_start = 1;
   for (size_t i = 0; i < n && nu < MAXW;) {
@@ -697,62 +846,54 @@ static size_t parse_units(const uint32_t *w, size_t n, unit *u) {
     uint32_t c = w[i], c1 = i + 1 < n ? w[i + 1] : 0, c2 = i + 2 < n ? w[i + 2] : 0;
     int ctx_vowel = at_start || prev_vowel; /* start of word or after a vowel */
     size_t len = 1;
-    const char *spec = NULL;
+    int spec = -1;
     x->consonant = 0;
     if (c == 's' && c1 == TL__TUTUQ && c2 == 'h') {
-      len = 3, spec = "сҳ";
+      len = 3, spec = SP_SH_SEP;
     } else if ((c == 'o' || c == 'g') && c1 == TL__OKINA) {
-      len = 2, spec = c == 'o' ? "ў|ўъ:1" : "ғ";
+      len = 2, spec = c == 'o' ? SP_O_OKINA : SP_G_OKINA;
       x->vowel = c == 'o';
     } else if (c == 's' && c1 == 'h') {
-      len = 2, spec = "ш|сҳ:2";
+      len = 2, spec = SP_SH;
     } else if (c == 'c' && c1 == 'h') {
-      len = 2, spec = "ч";
+      len = 2, spec = SP_CH;
     } else if (c == 't' && c1 == 's' && c2 != 'h') {
-      len = 2, spec = "тс|ц:1", x->ambiguous = 1;
+      len = 2, spec = SP_TS, x->ambiguous = 1;
     } else if (c == 'y' && (c1 == 'e' || c1 == 'u' || c1 == 'a' ||
                             (c1 == 'o' && c2 != TL__OKINA))) {
       len = 2;
       x->vowel = 1;
       if (ctx_vowel) {
-        spec = c1 == 'e'   ? "е|йе:2"
-               : c1 == 'o' ? "ё|йо:1"
-               : c1 == 'u' ? "ю|йу:1"
-                           : "я|йа:1";
+        spec = c1 == 'e' ? SP_YE_V : c1 == 'o' ? SP_YO_V : c1 == 'u' ? SP_YU_V : SP_YA_V;
         x->ambiguous = c1 == 'o' && !at_start;
       } else {
-        spec = c1 == 'e'   ? "ье|ъе:1|е:1|йе:2"
-               : c1 == 'o' ? "ё|ьо:1|йо:1|ъё:2"
-               : c1 == 'u' ? "ю|ью:1|ъю:1|йу:2"
-                           : "я|ья:1|ъя:1|йа:2";
+        spec = c1 == 'e' ? SP_YE_C : c1 == 'o' ? SP_YO_C : c1 == 'u' ? SP_YU_C : SP_YA_C;
         x->ambiguous = 1;
       }
     } else if (c == TL__TUTUQ || c == TL__OKINA) {
-      spec = "ъ";
+      spec = SP_TUTUQ;
     } else if (c == 'e') {
-      spec = ctx_vowel ? "э|е:1" : "е|э:1";
+      spec = ctx_vowel ? SP_E_V : SP_E_C;
       x->vowel = 1;
     } else if (c == 's') {
-      spec = "с|ц:1";
+      spec = SP_S;
       x->consonant = 1;
     } else if (c < 0x80 && c >= 'a' && c <= 'z') {
-      static const char *const simple[26] = {
-          "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м",
-          "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
-      spec = simple[c - 'a'];
+      spec = SP_LETTER + (int)(c - 'a');
       x->vowel = lat_vowel(c);
       x->consonant = strchr("lntrzdpbfmvkg", (int)c) != NULL;
     } else {
-      spec = NULL; /* not a Latin letter: kept as it is */
+      spec = -1; /* not a Latin letter: kept as it is */
     }
     x->len = (unsigned char)len;
-    if (spec)
-      set_alts(x, spec);
-    else {
-      x->nalt = 1;
-      x->alts[0].cp[0] = c;
-      x->alts[0].n = 1;
-      x->alts[0].cost = 0;
+    if (spec >= 0) {
+      x->set = &uz->specs[spec];
+    } else {
+      x->own.nalt = 1;
+      x->own.alts[0].cp[0] = c;
+      x->own.alts[0].n = 1;
+      x->own.alts[0].cost = 0;
+      x->set = NULL;
     }
     prev_vowel = x->vowel;
     at_start = 0;
@@ -762,11 +903,11 @@ static size_t parse_units(const uint32_t *w, size_t n, unit *u) {
   return nu;
 }
 
-static size_t suffix_to_cyr(const uint32_t *w, size_t n, uint32_t *out) {
+static size_t suffix_to_cyr(const tl__uz *uz, const uint32_t *w, size_t n, uint32_t *out) {
   unit u[MAXW];
-  size_t nu = parse_units(w, n, u), k = 0;
+  size_t nu = parse_units(uz, w, n, u), k = 0;
   for (size_t i = 0; i < nu; i++) {
-    const alt *a = &u[i].alts[0];
+    const alt *a = &unit_alts(&u[i])->alts[0];
     /* A suffix starts after a stem: e after a consonant is е, not э. */
     if (i == 0 && w[0] == 'e')
       out[k++] = 0x435;
@@ -784,7 +925,10 @@ typedef struct search {
   const tl__uz *uz;
   const unit *u;
   size_t nu;
-  const unsigned char *suffix_ok; /* by unit index: units[i..) is a suffix chain */
+  const uint32_t *w;              /* the word, for the suffix check */
+  size_t n;
+  int sfx_done;
+  unsigned char sfx[MAXW + 1];    /* by code point: w[i..) is a suffix chain */
   uint32_t buf[MAXW * 3];
   unsigned char ubuf[MAXW * 3]; /* unit index of each code point */
   /* best whole word */
@@ -814,7 +958,11 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
     }
     return;
   }
-  if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && s->suffix_ok[ui] &&
+  if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && !s->sfx_done) {
+    suffix_chains(&s->uz->suf_lat, s->w, 0, s->n, s->sfx);
+    s->sfx_done = 1;
+  }
+  if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && s->sfx[s->u[ui].start] &&
       (ui > s->stem_units || (ui == s->stem_units && cost < s->stem_cost)) &&
       (cost == 0 || len >= 3)) {
     s->stem_units = ui;
@@ -824,15 +972,16 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
     s->stem_n = len;
   }
   const unit *u = &s->u[ui];
-  for (size_t a = 0; a < u->nalt; a++) {
-    int c = cost + u->alts[a].cost;
+  const alt_set *as = unit_alts(u);
+  for (size_t a = 0; a < as->nalt; a++) {
+    int c = cost + as->alts[a].cost;
     if (c > MAX_COST || c >= s->best_cost)
       continue;
     int32_t nd = node;
     size_t l = len;
-    for (size_t j = 0; j < u->alts[a].n && nd != TL__TRIE_NONE; j++) {
-      nd = tl__trie_step(t, nd, u->alts[a].cp[j]);
-      s->buf[l] = u->alts[a].cp[j];
+    for (size_t j = 0; j < as->alts[a].n && nd != TL__TRIE_NONE; j++) {
+      nd = tl__trie_step(t, nd, as->alts[a].cp[j]);
+      s->buf[l] = as->alts[a].cp[j];
       s->ubuf[l++] = (unsigned char)ui;
     }
     if (nd == TL__TRIE_NONE)
@@ -856,7 +1005,7 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
 static void lat_rules(const unit *u, size_t from, size_t nu, const unsigned char *ucase,
                       int pattern, wout *o) {
   for (size_t i = from; i < nu; i++) {
-    const alt *a = &u[i].alts[0];
+    const alt *a = &unit_alts(&u[i])->alts[0];
     for (size_t j = 0; j < a->n; j++) {
       int up = pattern == CASE_CAPS || (pattern != CASE_LOWER && ucase[i] && j == 0) ||
                (pattern == CASE_MIXED && ucase[i] == 2);
@@ -877,11 +1026,37 @@ static int foreign_latin(const uint32_t *w, size_t n) {
   return 0;
 }
 
-/* Converts one Latin word t[start..start+len) to Cyrillic. */
+static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
+                                   size_t start, size_t len, tl_buf *out,
+                                   int *guessed);
+
+/* Converts one Latin word t[start..start+len) to Cyrillic, through the cache. */
 static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
                           size_t len, tl_buf *out) {
   const char *t = run->text + start;
-  uint32_t w[MAXW];
+  if (run->cache) {
+    size_t olen;
+    int flag;
+    const char *o = tl__wcache_get(run->cache, t, len, &olen, &flag);
+    if (o) {
+      if (flag && run->notes)
+        cached_note(run, start, len, o, olen, L2C_REASON);
+      return tl__buf_append(out, o, olen);
+    }
+  }
+  size_t before = out->len;
+  int guessed = 0;
+  tl_status st = lat_word_uncached(uz, run, start, len, out, &guessed);
+  if (!st && run->cache)
+    tl__wcache_put(run->cache, t, len, out->data + before, out->len - before, guessed);
+  return st;
+}
+
+static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
+                                   size_t start, size_t len, tl_buf *out,
+                                   int *guessed) {
+  const char *t = run->text + start;
+  uint32_t w[MAXW] = {0};
   unsigned char up[MAXW];
   size_t n = 0;
   uint32_t prev = 0;
@@ -911,7 +1086,7 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
     pattern = CASE_CAPS;
 
   unit u[MAXW];
-  size_t nu = parse_units(w, n, u);
+  size_t nu = parse_units(uz, w, n, u);
   unsigned char ucase[MAXW]; /* 0 lower, 1 first letter upper, 2 all upper */
   for (size_t i = 0; i < nu; i++) {
     int first = up[u[i].start], all = 1;
@@ -921,12 +1096,8 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
     ucase[i] = (unsigned char)(first ? (all && u[i].len > 1 ? 2 : 1) : 0);
   }
   /* Where the rest of the word is a chain of suffixes. */
-  unsigned char suffix_ok[MAXW + 1];
-  int any_suffix = 0;
-  for (size_t i = 0; i <= nu; i++) {
-    suffix_ok[i] = i < nu && suffix_chain(&uz->suf_lat, w, u[i].start, n);
-    any_suffix |= suffix_ok[i];
-  }
+  unsigned char sok[MAXW + 1];
+  int sok_done = 0;
 
   wout o;
   o.n = 0;
@@ -950,9 +1121,12 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
         continue;
       if (i + 1 == n)
         whole = v;
-      else if ((uz->lex.e[v].flags & TL__LEX_STEM) && unit_at[i + 1] >= 0 &&
-               suffix_ok[unit_at[i + 1]])
-        lstem = v, lstem_units = (size_t)unit_at[i + 1];
+      else if ((uz->lex.e[v].flags & TL__LEX_STEM) && unit_at[i + 1] >= 0) {
+        if (!sok_done)
+          suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+        if (sok[i + 1])
+          lstem = v, lstem_units = (size_t)unit_at[i + 1];
+      }
     }
   }
   search *s = NULL;
@@ -963,14 +1137,15 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
     s->uz = uz;
     s->u = u;
     s->nu = nu;
-    s->suffix_ok = suffix_ok;
+    s->w = w;
+    s->n = n;
+    s->sfx_done = 0;
     s->best_cost = MAX_COST + 1;
     s->best_n = 0;
     s->stem_units = 0;
     s->stem_cost = MAX_COST + 1;
     s->stem_n = 0;
     s->steps = 0;
-    (void)any_suffix;
     dfs(s, 0, TL__TRIE_ROOT, 0, 0);
   }
   if (whole != TL__TRIE_NONE || (lstem != TL__TRIE_NONE && !(s && s->best_n))) {
@@ -1014,8 +1189,9 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
     for (size_t i = 0; i < o.n && k + 5 < sizeof tmp; i++)
       k += tl__utf8_encode(o.caps[i] ? upper(o.cp[i]) : o.cp[i], tmp + k);
     tmp[k] = '\0';
-    tl__note(run, start, len, tmp, "not in the lexicons or the dictionary; ts, y+vowel or ь/ъ guessed");
+    tl__note(run, start, len, tmp, L2C_REASON);
   }
+  *guessed = guess;
   return st;
 }
 

@@ -71,7 +71,7 @@ static row *read_tsv(char *text, size_t *nrows) {
 
 /* Converts s with a scheme; returns a malloc'd string or NULL. */
 static char *run_scheme(const tl__scheme *sc, int reverse, const char *s) {
-  tl__run run = {s, strlen(s), 0, 1, 1, NULL, NULL};
+  tl__run run = {s, strlen(s), 0, 1, 1, NULL, NULL, NULL};
   tl_buf out = TL_BUF_INIT;
   if (tl__scheme_convert(sc, reverse, &run, &out)) {
     tl_buf_free(&out);
@@ -327,7 +327,7 @@ static void own_table(void) {
     CHECK_STR("Yeva p'ie by ij BY By х", r);
     free(r);
     CHECK_INT(TL_EUNSUPPORTED,
-              tl__scheme_convert(sc, 1, &(tl__run){"a", 1, 0, 1, 1, NULL, NULL},
+              tl__scheme_convert(sc, 1, &(tl__run){"a", 1, 0, 1, 1, NULL, NULL, NULL},
                                  &(tl_buf)TL_BUF_INIT));
   }
   tl__scheme_free(sc);
