@@ -306,8 +306,8 @@ static int run_pipe(tl_ctx *ctx, tl_speller *sp, cli_out *out,
       tl_buf_clear(&p.tmp);
       continue;
     }
-    case '~': case '+': case '-': case '$':
-      continue; /* mode and format commands: nothing to do for plain text */
+    case '+': case '-':
+      continue; /* TeX / nroff mode switches: nothing to do for plain text */
     case '^':
       text++, len--, p.shift = 1;
       break;
