@@ -66,6 +66,11 @@ static void show(FILE *fp, const char *s) {
     return;
   }
   const unsigned char *p = (const unsigned char *)s;
+  if (strspn(s, " ") == strlen(s)) { /* a run of spaces: make it countable */
+    for (; *p; p++)
+      fputs("␣", fp);
+    return;
+  }
   while (*p) {
     unsigned cp = *p, k = 1;
     if (cp >= 0xF0)
@@ -152,8 +157,7 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
   tl_normalize_options no = ro->norm;
   if (ro->replace)
     no.flags |= TL_NORM_REPLACE;
-  st = tl_normalize(ctx, &no, text, len, &clean, (ro->report || ro->check) ? on_change : NULL,
-                    &rep);
+  st = tl_normalize(ctx, &no, text, len, &clean, on_change, &rep);
   if (st) {
     rc = cli_lib_error(name, st, ctx);
     goto done;

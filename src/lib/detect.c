@@ -11,7 +11,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 
@@ -50,6 +49,27 @@ static model get_model(void) {
   return m;
 }
 
+/* "-1.5" -> -1.5: the model's one number format, read without strtod
+ * (which is slow and depends on the locale's decimal point). */
+static double parse_ratio(const char *s, const char *end) {
+  int neg = 0;
+  double v = 0, scale = 0;
+  if (s < end && *s == '-')
+    neg = 1, s++;
+  for (; s < end && *s != '\n'; s++) {
+    if (*s == '.')
+      scale = 1;
+    else if (*s >= '0' && *s <= '9') {
+      v = v * 10 + (*s - '0');
+      if (scale)
+        scale *= 10;
+    }
+  }
+  if (scale)
+    v /= scale;
+  return neg ? -v : v;
+}
+
 double tl__detect_feature(const char *key, size_t klen) {
   model m = get_model();
   size_t lo = 0, hi = m.len; /* lo is always at a line start */
@@ -67,7 +87,7 @@ double tl__detect_feature(const char *key, size_t klen) {
     if (c == 0)
       c = klen < flen ? -1 : klen > flen ? 1 : 0;
     if (c == 0)
-      return strtod(tab + 1, NULL);
+      return parse_ratio(tab + 1, m.data + m.len);
     if (c < 0) {
       hi = mid;
     } else {

@@ -20,6 +20,8 @@
 
 #define OKINA 0x02BB /* modifier letter turned comma: oʻ gʻ */
 #define TUTUQ 0x02BC /* modifier letter apostrophe: maʼno */
+/* How far around a short line normalize looks to tell its language. */
+#define CONTEXT_BYTES 600
 
 void tl_normalize_options_init(tl_normalize_options *opts) {
   if (!opts)
@@ -207,6 +209,8 @@ static void change1(norm *nm, const char *kind, size_t off, uint32_t before,
 
 /* ------------------------------------------------------------- contexts */
 
+static int blank(const char *s, size_t n);
+
 /* The language of the current line, or of its paragraph when the line is
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
 static tl_lang latin_context(norm *nm) {
@@ -220,22 +224,27 @@ static tl_lang latin_context(norm *nm) {
   if (line_latin && nm->line_letters >= 15)
     return nm->line_lang;
   if (!nm->para_known) {
-    /* The paragraph runs from para_start to the next blank line. */
-    size_t i = nm->para_start;
-    while (i < nm->len) {
-      const char *nl = memchr(nm->text + i, '\n', nm->len - i);
+    /* The neighbouring lines of the paragraph, at most CONTEXT_BYTES on
+     * each side: enough evidence, and constant cost on huge paragraphs. */
+    size_t from = nm->line_start, to = nm->line_end;
+    while (from > nm->para_start && nm->line_start - from < CONTEXT_BYTES) {
+      size_t k = from - 1; /* the '\n' ending the line before */
+      while (k > nm->para_start && nm->text[k - 1] != '\n')
+        k--;
+      from = k;
+    }
+    while (to < nm->len && to - nm->line_end < CONTEXT_BYTES) {
+      const char *nl = memchr(nm->text + to + 1, '\n', nm->len - to - 1);
       size_t e = nl ? (size_t)(nl - nm->text) : nm->len;
-      size_t k = i;
-      while (k < e && (nm->text[k] == ' ' || nm->text[k] == '\t' || nm->text[k] == '\r'))
-        k++;
-      if (k == e && i > nm->para_start)
+      if (blank(nm->text + to + 1, e - to - 1))
         break;
-      i = nl ? e + 1 : nm->len;
+      to = e;
+      if (!nl)
+        break;
     }
     double conf;
     size_t letters;
-    tl__detect_span(nm->text + nm->para_start, i - nm->para_start, &nm->para_lang,
-                    &conf, &letters);
+    tl__detect_span(nm->text + from, to - from, &nm->para_lang, &conf, &letters);
     nm->para_known = 1;
   }
   if (nm->para_lang == TL_LANG_UZ_LATN || nm->para_lang == TL_LANG_EN)
@@ -449,8 +458,11 @@ static void pass_spaces(norm *nm) {
         j++;
       push(nm, &nm->b, ' ', a->v[i].off);
       if (j - i > 1 && j < a->n) {
-        uint32_t sp[2] = {' ', ' '}, one = ' ';
-        change(nm, "space", a->v[i].off, sp, 2, &one, 1);
+        uint32_t sp[16], one = ' ';
+        size_t ns = j - i < 16 ? j - i : 16;
+        for (size_t k = 0; k < ns; k++)
+          sp[k] = ' ';
+        change(nm, "space", a->v[i].off, sp, ns, &one, 1);
       } else {
         for (size_t k = i + 1; k < j; k++) /* trailing: kept */
           push(nm, &nm->b, ' ', a->v[k].off);
@@ -495,6 +507,46 @@ static int script_of(uint32_t c) { /* 1 Latin, 2 Cyrillic, 0 neither */
 static int is_upper(uint32_t c) { return u_isupper((UChar32)c) != 0; }
 static int is_lower(uint32_t c) { return u_islower((UChar32)c) != 0; }
 
+/* 1 if the letters of script `minor` in [ws, we) form one run at an edge
+ * of the word that reads as a name or abbreviation with an affix of the
+ * other script: three letters or more (Pepsiни, Samsungга), or two capitals
+ * before lower case (OKда). One or two stray twins (Cтудент, Ceнат) are
+ * typing slips, not names. */
+static int brand_with_affix(const units *a, size_t ws, size_t we, int minor) {
+  size_t first = we, last = ws, count = 0;
+  for (size_t k = ws; k < we; k++)
+    if (script_of(a->v[k].cp) == minor) {
+      if (first == we)
+        first = k;
+      last = k;
+      count++;
+    }
+  if (!count || last - first + 1 != count)
+    return 0; /* not one run */
+  if (first != ws && last + 1 != we)
+    return 0; /* inside the word */
+  if (count >= 3)
+    return 1;
+  if (count == 2 && first == ws && is_upper(a->v[first].cp) && is_upper(a->v[last].cp) &&
+      last + 1 < we && is_lower(a->v[last + 1].cp))
+    return 1;
+  return 0;
+}
+
+/* 1 if [ws, we) is two or more capitals I V X L C D M (Latin, or their
+ * Cyrillic twins І Х С М). */
+static int roman_numeral(const units *a, size_t ws, size_t we) {
+  if (we - ws < 2)
+    return 0;
+  for (size_t k = ws; k < we; k++) {
+    uint32_t c = a->v[k].cp;
+    if (!strchr("IVXLCDM", (int)(c < 0x80 ? c : 1)) && c != 0x406 && c != 0x425 &&
+        c != 0x421 && c != 0x41C)
+      return 0;
+  }
+  return 1;
+}
+
 /* The script of the nearest word before (dir -1) or after (dir 1) [ws, we)
  * on the line: 1 Latin, 2 Cyrillic, 0 none. */
 static int neighbour_script(const units *a, size_t ws, size_t we, int dir) {
@@ -521,14 +573,21 @@ static int neighbour_script(const units *a, size_t ws, size_t we, int dir) {
  *    lower case; Roman numerals and capitalised names are left. */
 static void pass_lookalikes(norm *nm) {
   units *a = &nm->a;
-  size_t i = 0;
+  size_t i = 0, line_lat = 0, line_cyr = 0;
+  for (size_t k = 0; k < a->n; k++) {
+    int s = script_of(a->v[k].cp);
+    line_lat += s == 1;
+    line_cyr += s == 2;
+  }
   while (i < a->n) {
-    if (!is_letter(a->v[i].cp)) {
+    /* Apostrophes end a word here: Pepsiʼни is a brand and a suffix. */
+    if (!is_letter(a->v[i].cp) || is_apostrophe(a->v[i].cp)) {
       i++;
       continue;
     }
     size_t ws = i;
-    while (i < a->n && (is_letter(a->v[i].cp) || u_getCombiningClass((UChar32)a->v[i].cp)))
+    while (i < a->n && !is_apostrophe(a->v[i].cp) &&
+           (is_letter(a->v[i].cp) || u_getCombiningClass((UChar32)a->v[i].cp)))
       i++;
     size_t we = i;
     size_t lat = 0, cyr = 0, anch_lat = 0, anch_cyr = 0;
@@ -540,20 +599,15 @@ static void pass_lookalikes(norm *nm) {
       else if (s == 2)
         cyr++, anch_cyr += !twin(c);
     }
+    if (lat && cyr && roman_numeral(a, ws, we)) {
+      fix_word(nm, ws, we, 0); /* ХХI, ХIХ: Roman numerals are Latin */
+      continue;
+    }
     if (lat && cyr) {
-      if (anch_lat && !anch_cyr) {
-        fix_word(nm, ws, we, 0);
-      } else if (anch_cyr && !anch_lat) {
-        /* "OKда": an upper-case Latin run at the edge before a lower-case
-         * Cyrillic suffix is an abbreviation: leave it. Same mirrored. */
-        size_t r = ws;
-        while (r < we && script_of(a->v[r].cp) != 2)
-          r++;
-        int abbrev = r - ws >= 2 && r < we && is_lower(a->v[r].cp);
-        for (size_t k = ws; abbrev && k < r; k++)
-          abbrev = is_upper(a->v[k].cp);
-        if (!abbrev)
-          fix_word(nm, ws, we, 1);
+      if ((anch_lat && !anch_cyr) || (anch_cyr && !anch_lat)) {
+        int to_cyr = anch_cyr != 0;
+        if (!brand_with_affix(a, ws, we, to_cyr ? 1 : 2))
+          fix_word(nm, ws, we, to_cyr);
       } else if (!anch_lat && !anch_cyr) {
         int to_cyr = cyr > lat || (cyr == lat && neighbour_script(a, ws, we, -1) == 2);
         fix_word(nm, ws, we, to_cyr);
@@ -581,23 +635,23 @@ static void pass_lookalikes(norm *nm) {
     int s = lat ? 1 : cyr ? 2 : 0;
     if (!s || (s == 1 ? anch_lat : anch_cyr))
       continue;
+    /* Only a word of the line's minority script, between words of the
+     * majority (По данным Nielsen, у Fox News: у stays). */
+    if ((s == 1 ? line_lat * 3 : line_cyr * 3) >= line_lat + line_cyr)
+      continue;
     int before = neighbour_script(a, ws, we, -1), after = neighbour_script(a, ws, we, 1);
     int other = s == 1 ? 2 : 1;
     if (!(before == other || after == other) || (before && before != other) ||
         (after && after != other))
       continue;
     size_t n = we - ws;
-    if (n == 1) {
-      uint32_t c = a->v[ws].cp;
-      if (c == 'I' || c == 'X' || c == 'M' || c == 0x406 || c == 0x425 || c == 0x41C)
-        continue; /* Roman numerals: XX век, I съезд */
-    } else {
-      int lower = 1;
-      for (size_t k = ws; k < we && lower; k++)
-        lower = !is_upper(a->v[k].cp);
-      if (!lower)
-        continue; /* Coca, OK, CPU: names and abbreviations stay */
-    }
+    /* Lower case only: Coca, OK, CPU, группа B, витамин C are names,
+     * abbreviations and labels. */
+    int lower = 1;
+    for (size_t k = ws; k < we && lower; k++)
+      lower = !is_upper(a->v[k].cp);
+    if (!lower)
+      continue;
     fix_word(nm, ws, we, other == 2);
   }
 }
@@ -653,9 +707,9 @@ static void pass_apostrophes(norm *nm) {
         target = 2;
     } else if (english_apostrophe_word(a->v + ws, we - ws)) {
       target = 0; /* don't, o'clock, O'Brien */
-    } else if (i == ws + 1 && is_upper(p) && is_upper(q) && i + 2 < we &&
-               is_lower(a->v[i + 2].cp)) {
-      target = 0; /* O'Neill, D'Artagnan: a name */
+    } else if (i == ws + 1 && (c == '\'' || c == 0x2019) && is_upper(p) && is_upper(q) &&
+               i + 2 < we && is_lower(a->v[i + 2].cp)) {
+      target = 0; /* O'Neill, D’Artagnan: a name (Uzbek writes O‘ with ‘) */
     } else if (mid) {
       tl_lang ctx = latin_context(nm);
       if (og) {
@@ -682,9 +736,10 @@ static void pass_apostrophes(norm *nm) {
             target = 2;
         }
       }
-    } else if (og) {
-      /* Word-final after o/g (bog', tog'): the Uzbek letter in Uzbek text,
-       * unless it closes a quotation opened at a word start before. */
+    } else if (c != '`' && c != 0x2018) {
+      /* Word-final (bog', tog'; Arabic loans jomi’, majmu’): the Uzbek
+       * letter after o/g, else the tutuq, in Uzbek text, unless it closes a
+       * quotation opened at a word start before. */
       tl_lang ctx = latin_context(nm);
       int uz = ctx == TL_LANG_UZ_LATN ||
                (ctx == TL_LANG_UNKNOWN && word_score(a->v + ws, we - ws) > 0);
@@ -694,6 +749,11 @@ static void pass_apostrophes(norm *nm) {
                  a->v[k].cp != TUTUQ && (k == 0 || !is_letter(a->v[k - 1].cp)) &&
                  k + 1 < a->n && is_letter(a->v[k + 1].cp);
       if (uz && !quoted)
+        target = og ? 1 : 2;
+    } else if (og) {
+      /* o` g‘ at a word end: never a closing quote mark. */
+      tl_lang ctx = latin_context(nm);
+      if (ctx != TL_LANG_EN)
         target = 1;
     }
     if (target) {
@@ -773,42 +833,69 @@ static void pass_typography(norm *nm) {
 
 /* ---------------------------------------------------------------- lines */
 
-/* 1 if line s[0..n) may need work; 0 if it is certainly left as it is. */
-static int line_needs_work(const norm *nm, const char *s, size_t n) {
+/* Classes of ASCII bytes for the quick check. */
+enum { A_CTRL = 1, A_SPACE = 2, A_APOS = 4, A_QUOTE = 8, A_DASH = 16, A_DOT = 32,
+       A_LETTER = 64 };
+static const unsigned char ascii_class[128] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, /* tab is plain */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    2, 0, 8, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 16, 32, 0, /* space " ' - . */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 0, 0, 0, 0, 0,
+    4, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, /* ` */
+    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 0, 0, 0, 0, 1,
+};
+
+/* 1 if line s[0..n) may need work; 0 if it is certainly left as it is.
+ * This is the whole cost of clean text, so ASCII and Cyrillic (two-byte
+ * sequences D0..D3) are checked inline. */
+static int line_needs_work(const norm *nm, const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
   unsigned f = nm->flags;
+  unsigned mask = A_CTRL | ((f & TL_NORM_NO_APOSTROPHES) ? 0 : A_APOS) |
+                  ((f & TL_NORM_QUOTES) ? A_QUOTE : 0) | ((f & TL_NORM_DASHES) ? A_DASH : 0);
+  int fold = !(f & TL_NORM_KEEP_SPACES), ell = (f & TL_NORM_ELLIPSIS) != 0;
   int lat = 0, cyr = 0, seen = 0;
   uint32_t prev = 0;
   size_t i = 0;
   while (i < n) {
-    unsigned char b = (unsigned char)s[i];
+    unsigned char b = s[i];
     if (b < 0x80) {
-      if ((b < 0x20 && b != '\t') || b == 0x7F)
-        return 1;
-      if (b == ' ' && prev == ' ' && seen && !(f & TL_NORM_KEEP_SPACES))
-        return 1;
-      if ((b == '\'' || b == '`') && !(f & TL_NORM_NO_APOSTROPHES))
-        return 1;
-      if ((b == '"' && (f & TL_NORM_QUOTES)) || (b == '-' && (f & TL_NORM_DASHES)) ||
-          (b == '.' && (f & TL_NORM_ELLIPSIS) && i + 1 < n && s[i + 1] == '.'))
-        return 1;
-      if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
-        lat = 1;
-      if (b != ' ' && b != '\t')
-        seen = 1;
+      unsigned cl = ascii_class[b];
+      if (cl) {
+        if (cl & mask)
+          return 1;
+        if (cl == A_LETTER)
+          lat = 1;
+        else if (cl == A_SPACE && prev == ' ' && seen && fold)
+          return 1;
+        else if (cl == A_DOT && ell && i + 1 < n && s[i + 1] == '.')
+          return 1;
+      }
+      seen |= b != ' ' && b != '\t';
       prev = b;
       i++;
       continue;
     }
+    seen = 1;
+    if (b >= 0xD0 && b <= 0xD3 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+      uint32_t c = ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+      if (c >= 0x482 && c <= 0x489)
+        return 1; /* Cyrillic combining marks */
+      cyr = 1;
+      prev = c;
+      i += 2;
+      continue;
+    }
     uint32_t c;
-    size_t k = tl__utf8_decode(s + i, n - i, &c);
+    size_t k = tl__utf8_decode(str + i, n - i, &c);
     if (c == TL__UTF8_INVALID || c == TL__UTF8_TRUNCATED)
       return 1;
     i += k;
-    seen = 1;
     if (c == OKINA || c == TUTUQ) {
-      if (nm->style != TL_APOS_MODERN && !(f & TL_NORM_NO_APOSTROPHES))
-        return 1;
-      if ((c == OKINA) != is_og(prev) && !(f & TL_NORM_NO_APOSTROPHES))
+      if (!(f & TL_NORM_NO_APOSTROPHES) &&
+          (nm->style != TL_APOS_MODERN || (c == OKINA) != is_og(prev)))
         return 1;
       prev = c;
       continue;
@@ -972,6 +1059,7 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
     nm.line_start = i;
     nm.line_end = le;
     nm.line_lang_known = 0;
+    nm.para_known = 0;
     if (!line_needs_work(&nm, text + i, le - i)) {
       st = tl__buf_append(out, text + i, le - i);
     } else {
