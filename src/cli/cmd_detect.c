@@ -20,6 +20,7 @@ static void usage(FILE *fp) {
         "  -l, --lines        one result per input line, in order (empty lines\n"
         "                     give unknown): for tools that label sentences\n"
         "  -j, --json         JSON output (one object per input)\n"
+        "  -L, --lang-only    print the language code alone (for scripts)\n"
         "  -h, --help         this help\n"
         "\n"
         "Output: LANG<TAB>CONFIDENCE, preceded by FILE<TAB> when there are\n"
@@ -30,6 +31,17 @@ static void usage(FILE *fp) {
         "  translit detect --paragraphs article.txt\n"
         "  translit detect --json *.txt | jq -r .lang\n",
         fp);
+}
+
+/* --lang-only: set once by cmd_detect before any output. */
+static int lang_only;
+
+/* "LANG<TAB>CONF" or "LANG" with --lang-only. */
+static void print_result(tl_lang lang, double conf) {
+  if (lang_only)
+    printf("%s\n", tl_lang_code(lang));
+  else
+    printf("%s\t%.2f\n", tl_lang_code(lang), conf);
 }
 
 typedef struct det_ctx {
@@ -61,7 +73,8 @@ static void on_paragraph(void *user, const tl_detection *d) {
            d->confidence, d->letters);
     c->first = 0;
   } else {
-    printf("%s:%zu\t%s\t%.2f\n", c->name, d->line, tl_lang_code(d->lang), d->confidence);
+    printf("%s:%zu\t", c->name, d->line);
+    print_result(d->lang, d->confidence);
   }
 }
 
@@ -100,10 +113,11 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
       if (json)
         printf("%s{\"line\": %zu, \"lang\": \"%s\", \"confidence\": %.2f}",
                line > 1 ? ", " : "", line, tl_lang_code(lang), conf);
-      else if (many)
-        printf("%s:%zu\t%s\t%.2f\n", name, line, tl_lang_code(lang), conf);
-      else
-        printf("%s\t%.2f\n", tl_lang_code(lang), conf);
+      else {
+        if (many)
+          printf("%s:%zu\t", name, line);
+        print_result(lang, conf);
+      }
       i = end + 1;
       line++;
     }
@@ -127,10 +141,11 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
     tl_detect(ctx, &lang, &conf, s, text.len);
     if (json)
       printf(", \"lang\": \"%s\", \"confidence\": %.2f}\n", tl_lang_code(lang), conf);
-    else if (many || mode == 'p')
-      printf("%s\t%s\t%.2f\n", name, tl_lang_code(lang), conf);
-    else
-      printf("%s\t%.2f\n", tl_lang_code(lang), conf);
+    else {
+      if (many || mode == 'p')
+        printf("%s\t", name);
+      print_result(lang, conf);
+    }
   }
   tl_buf_free(&text);
   return EXIT_OK;
@@ -139,15 +154,18 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
 int cmd_detect(int argc, char **argv) {
   static const struct option longopts[] = {
       {"paragraphs", no_argument, 0, 'p'}, {"lines", no_argument, 0, 'l'},
-      {"json", no_argument, 0, 'j'},       {"help", no_argument, 0, 'h'},
+      {"json", no_argument, 0, 'j'},       {"lang-only", no_argument, 0, 'L'},
+      {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   int mode = 0, json = 0, c;
+  lang_only = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "pljh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "pljLh", longopts, NULL)) != -1) {
     switch (c) {
     case 'p':
     case 'l': mode = c; break;
     case 'j': json = 1; break;
+    case 'L': lang_only = 1; break;
     case 'h': usage(stdout); return EXIT_OK;
     default: fputs("Try 'translit detect --help'.\n", stderr); return EXIT_ERROR;
     }

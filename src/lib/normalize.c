@@ -53,7 +53,7 @@ static int is_letter(uint32_t c) {
  * break search, spell-checking and word counts. ZWJ/ZWNJ are judged apart
  * (emoji and some scripts need them). */
 static int is_invisible(uint32_t c) {
-  return c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+  return c == 0xAD || c == 0x180E || c == 0x200B || c == 0x200E || c == 0x200F ||
          (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
          (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x061C;
 }
@@ -771,6 +771,8 @@ static tl_lang quote_lang(norm *nm) {
   if (nm->quotes != TL_LANG_UNKNOWN)
     return nm->quotes;
   tl_lang l = latin_context(nm);
+  if (nm->line_letters >= 15 && nm->line_lang != TL_LANG_MIXED)
+    return nm->line_lang;
   if (l != TL_LANG_UNKNOWN)
     return l;
   return nm->para_lang != TL_LANG_UNKNOWN ? nm->para_lang : nm->line_lang;
