@@ -206,6 +206,11 @@ tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
     return iconv_decode(ctx, "UTF-16", data, len, out);
   }
   size_t bad;
+  const char *nul = memchr(data, 0, len);
+  if (nul) /* e.g. a Word file named .txt: never text, even if it decodes */
+    return tl__fail(ctx, TL_EENCODING, (size_t)(nul - data),
+                    "binary data, not text (NUL byte at byte offset %zu)",
+                    (size_t)(nul - data));
   if (tl__utf8_valid(data, len, &bad))
     return TL_OK;
   /* Not UTF-8: broken UTF-8, a single-byte Cyrillic code page, or binary. */
@@ -237,11 +242,14 @@ tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
       line++, col = 1;
     else if ((u[i] & 0xC0) != 0x80)
       col++;
-  if (ctrl * 100 > len + 100 || memchr(data, 0, len))
+  if (ctrl * 100 > len + 100)
     return tl__fail_at(ctx, TL_EENCODING, bad, line, col,
                        "binary data, not text (invalid UTF-8 at byte offset %zu)",
                        bad);
-  if (in_utf8 * 2 >= high) {
+  /* Real broken UTF-8 (a cut file, one stray byte) is nearly all valid
+   * sequences; in CP1251 text a capital followed by ё, ў or a quote mark
+   * sometimes forms one by chance. */
+  if (in_utf8 * 10 >= high * 8) {
     if (replace)
       return TL_OK;
     return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
@@ -640,8 +648,6 @@ static int out_open(batch *b, tmpfile_ *t, const char *dst_path) {
   t->dst = strdup(dst_path);
   if (!t->dst)
     return errno = ENOMEM, -1;
-  if (make_parents(t->dst) != 0)
-    return -1;
   const char *slash = strrchr(t->dst, '/');
   size_t dn = slash ? (size_t)(slash - t->dst) + 1 : 0;
   t->tmp = malloc(dn + strlen(b->tmp_prefix) + 8);
@@ -650,6 +656,10 @@ static int out_open(batch *b, tmpfile_ *t, const char *dst_path) {
   memcpy(t->tmp, t->dst, dn);
   sprintf(t->tmp + dn, "%sXXXXXX", b->tmp_prefix);
   t->fd = mkstemp(t->tmp);
+  if (t->fd < 0 && errno == ENOENT && make_parents(t->dst) == 0) {
+    sprintf(t->tmp + dn, "%sXXXXXX", b->tmp_prefix); /* mkstemp spoilt it */
+    t->fd = mkstemp(t->tmp);
+  }
   return t->fd < 0 ? -1 : 0;
 }
 
