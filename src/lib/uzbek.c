@@ -51,6 +51,7 @@ enum spec_id {
   SP_TUTUQ,
   SP_E_V,
   SP_E_C,
+  SP_E_EE,
   SP_S,
   SP_LETTER /* + 0..25: the plain Latin letters a..z */
 };
@@ -72,8 +73,9 @@ static const char *const spec_text[] = {
     "ю|ью:1|ъю:1|йу:2", /* SP_YU_C */
     "я|ья:1|ъя:1|йа:2", /* SP_YA_C */
     "ъ", /* SP_TUTUQ */
-    "э|е:1", /* SP_E_V */
-    "е|э:1", /* SP_E_C */
+    "э", /* SP_E_V */
+    "е|э:2", /* SP_E_C */
+    "е", /* SP_E_EE */
     "с|ц:1", /* SP_S */
     "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м", "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
 
@@ -639,6 +641,24 @@ static void cached_note(const tl__run *run, size_t start, size_t len,
 #define C2L_REASON "ц after a vowel written ts; s if a new stem starts there"
 #define L2C_REASON "not in the lexicons or the dictionary; ts, y+vowel or ь/ъ guessed"
 
+/* After each hyphen of the input token, the case of the next letter is
+ * given to the letter after the matching hyphen of the output
+ * (Нью-Йорк -> Nyu-York when the lexicon wrote the whole token). */
+static void hyphen_case(wout *o, const char *t, size_t len) {
+  size_t oi = 0;
+  for (size_t i = 0; i + 1 < len; i++) {
+    if (t[i] != '-')
+      continue;
+    uint32_t cp;
+    tl__utf8_decode(t + i + 1, len - i - 1, &cp);
+    while (oi < o->n && o->cp[oi] != '-')
+      oi++;
+    if (oi + 1 < o->n && is_upper(cp))
+      o->caps[oi + 1] = 1;
+    oi++;
+  }
+}
+
 /* Converts one Cyrillic word (letters only) to Latin, through the cache. */
 static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
                           size_t len, tl_apostrophe apos, tl_buf *out) {
@@ -733,15 +753,25 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
     size_t nl = tl__lower_cps(e->lat, strlen(e->lat), lat, MAXW, 0);
     for (size_t i = 0; i < nl && nl != (size_t)-1; i++)
       w_put(&o, lat[i], 0);
-    apply_case(&o, pattern == CASE_MIXED ? (up[0] ? CASE_TITLE : CASE_LOWER)
-                                         : (n == 1 && caps_alone) ? CASE_CAPS : pattern,
-               0);
+    int stem_pattern = pattern;
+    if (pattern == CASE_MIXED) {
+      /* An acronym and its suffixes (ГЭСлар -> GESlar): the stem's case. */
+      size_t end = whole != TL__TRIE_NONE ? n : stem_len, ups = 0, letters = 0;
+      for (size_t i = 0; i < end; i++)
+        if (w[i] != '-')
+          letters++, ups += up[i];
+      stem_pattern = (ups == letters && letters > 1) ? CASE_CAPS : up[0] ? CASE_TITLE : CASE_LOWER;
+    } else if (n == 1 && caps_alone) {
+      stem_pattern = CASE_CAPS;
+    }
+    apply_case(&o, stem_pattern, 0);
     if (whole == TL__TRIE_NONE) {
       size_t mark = o.n;
       cyr_rules(w, up, stem_len, n, 0, &o, NULL);
       if (pattern == CASE_CAPS)
         apply_case(&o, CASE_CAPS, mark);
     }
+    hyphen_case(&o, t, len);
   } else {
     cyr_rules(w, up, 0, n, caps_alone, &o, &guess);
   }
@@ -756,6 +786,65 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
   }
   *guessed = guess;
   return st;
+}
+
+/* Is the token t[0..len) made of parts joined by hyphens that the lexicon
+ * knows only as a whole (Нью-Йорк, general-mayor)? lc are its lowercase
+ * code points. */
+static int lexicon_joins(const tl__trie *lex, const uint32_t *lc, size_t n) {
+  size_t last_hyphen = 0;
+  for (size_t i = 0; i < n; i++)
+    if (lc[i] == '-')
+      last_hyphen = i;
+  if (!last_hyphen)
+    return 0;
+  int32_t node = TL__TRIE_ROOT;
+  for (size_t i = 0; i < n; i++) {
+    node = tl__trie_step(lex, node, lc[i]);
+    if (node == TL__TRIE_NONE)
+      return 0;
+    if (i > last_hyphen && lex->nodes[node].value != TL__TRIE_NONE)
+      return 1;
+  }
+  return 0;
+}
+
+/* Converts a token that may hold hyphens: as a whole when the lexicon knows
+ * it so, else part by part (each part is a word of its own for the rules). */
+typedef tl_status (*word_fn)(const tl__uz *uz, const tl__run *run, size_t start,
+                             size_t len, void *arg, tl_buf *out);
+
+static tl_status hyphenated(const tl__uz *uz, const tl__run *run, size_t start,
+                            size_t len, const tl__trie *lex, uint32_t apos_canon,
+                            word_fn fn, void *arg, tl_buf *out) {
+  const char *t = run->text + start;
+  if (!memchr(t, '-', len))
+    return fn(uz, run, start, len, arg, out);
+  uint32_t lc[MAXW];
+  size_t n = tl__lower_cps(t, len, lc, MAXW, apos_canon);
+  if (apos_canon)
+    for (size_t i = 1; i < n && n != (size_t)-1; i++)
+      if (lc[i] == TL__TUTUQ && (lc[i - 1] == 'o' || lc[i - 1] == 'g'))
+        lc[i] = TL__OKINA;
+  if (n != (size_t)-1 && lexicon_joins(lex, lc, n))
+    return fn(uz, run, start, len, arg, out);
+  tl_status st = TL_OK;
+  size_t a = 0;
+  for (size_t i = 0; !st && i <= len; i++) {
+    if (i == len || t[i] == '-') {
+      if (i > a)
+        st = fn(uz, run, start + a, i - a, arg, out);
+      if (!st && i < len)
+        st = tl__buf_putc(out, '-');
+      a = i + 1;
+    }
+  }
+  return st;
+}
+
+static tl_status cyr_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
+                             size_t len, void *arg, tl_buf *out) {
+  return cyr_word(uz, run, start, len, *(const tl_apostrophe *)arg, out);
 }
 
 tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
@@ -775,17 +864,26 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
       i += k;
       continue;
     }
-    /* A Cyrillic word: copy what came before, convert the word. */
+    /* A Cyrillic word (hyphens between letters included): copy what came
+     * before, convert the word. */
     size_t start = i;
     while (i < n) {
       k = tl__utf8_decode(t + i, n - i, &cp);
+      if (cp == '-' && i > start && i + 1 < n) {
+        uint32_t nx;
+        tl__utf8_decode(t + i + 1, n - i - 1, &nx);
+        if (is_cyrillic_letter(nx)) {
+          i++;
+          continue;
+        }
+      }
       if (!is_cyrillic_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
         break;
       i += k;
     }
     st = tl__buf_append(out, t + plain, start - plain);
     if (!st)
-      st = cyr_word(uz, run, start, i - start, apos, out);
+      st = hyphenated(uz, run, start, i - start, &uz->lex_cyr, 0, cyr_word_fn, &apos, out);
     plain = i;
   }
   if (!st)
@@ -873,7 +971,11 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
     } else if (c == TL__TUTUQ || c == TL__OKINA) {
       spec = SP_TUTUQ;
     } else if (c == 'e') {
-      spec = ctx_vowel ? SP_E_V : SP_E_C;
+      /* Cyrillic е after a vowel or at the start is "ye" in Latin, so a
+       * Latin e there is э, except after e (Alekseev(na), Mendeleev). */
+      spec = (!at_start && i > 0 && w[i - 1] == 'e') ? SP_E_EE
+             : ctx_vowel                              ? SP_E_V
+                                                      : SP_E_C;
       x->vowel = 1;
     } else if (c == 's') {
       spec = SP_S;
@@ -1014,6 +1116,23 @@ static void lat_rules(const unit *u, size_t from, size_t nu, const unsigned char
   }
 }
 
+/* Is the word a Roman numeral (XX asr, II jahon urushi), kept in Latin? A
+ * lone I, V or X followed by a dot is an initial (I. Karimov), not a number. */
+static int roman_numeral(const tl__run *run, size_t start, size_t len) {
+  const char *t = run->text + start;
+  for (size_t i = 0; i < len; i++)
+    if (!strchr("IVXLCDM", t[i]) || !t[i])
+      return 0;
+  if (len == 1) {
+    size_t next = start + 1;
+    if (t[0] != 'I' && t[0] != 'V' && t[0] != 'X')
+      return 0;
+    if (next < run->len && run->text[next] == '.')
+      return 0;
+  }
+  return 1;
+}
+
 /* Is the Latin word not Uzbek (letters Uzbek Latin lacks), so kept as is? */
 static int foreign_latin(const uint32_t *w, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -1072,7 +1191,8 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       cp = lower(cp);
     w[n] = prev = cp;
   }
-  if (foreign_latin(w, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE)
+  if (foreign_latin(w, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE ||
+      roman_numeral(run, start, len))
     return tl__buf_append(out, t, len);
 
   /* Case: the pattern over letters, and per unit for mixed words. */
@@ -1158,7 +1278,17 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       nc--; /* октябрь + да -> октябрда */
     for (size_t i = 0; i < nc; i++)
       w_put(&o, cyr[i], 0);
-    apply_case(&o, pattern == CASE_MIXED ? (lup[0] ? CASE_TITLE : CASE_LOWER) : pattern, 0);
+    int stem_pattern = pattern;
+    if (pattern == CASE_MIXED) {
+      /* An acronym and its suffixes (GESlar -> ГЭСлар): the stem's case. */
+      size_t end = whole != TL__TRIE_NONE ? n : u[lstem_units].start, letters = 0, ups = 0;
+      for (size_t i = 0; i < end; i++)
+        if (w[i] != TL__OKINA && w[i] != TL__TUTUQ && w[i] != '-')
+          letters++, ups += up[i];
+      stem_pattern = (ups == letters && letters > 1) ? CASE_CAPS : lup[0] ? CASE_TITLE : CASE_LOWER;
+    }
+    apply_case(&o, stem_pattern, 0);
+    hyphen_case(&o, t, len);
     if (whole == TL__TRIE_NONE)
       lat_rules(u, lstem_units, nu, ucase, pattern, &o);
   } else if (s && (s->best_n || s->stem_n)) {
@@ -1195,6 +1325,12 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
   return st;
 }
 
+static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
+                             size_t len, void *arg, tl_buf *out) {
+  (void)arg;
+  return lat_word(uz, run, start, len, out);
+}
+
 tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) {
   const char *t = run->text;
   size_t n = run->len, i = 0, plain = 0;
@@ -1206,8 +1342,16 @@ tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) 
       i += k;
       continue;
     }
-    /* A Latin word: letters, and apostrophes between letters or after o/g. */
+    /* A Latin word: letters; one or two apostrophes between letters (o‘’
+     * is ўъ) or after o/g at the end (togʻ); hyphens between letters. */
     size_t start = i;
+    uint32_t before = 0;
+    if (start > 0) {
+      size_t j = start - 1;
+      while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
+        j--;
+      tl__utf8_decode(t + j, n - j, &before);
+    }
     uint32_t prev = 0;
     while (i < n) {
       k = tl__utf8_decode(t + i, n - i, &cp);
@@ -1216,14 +1360,35 @@ tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) 
         i += k;
         continue;
       }
-      if (tl__is_apostrophe(cp) && prev) {
+      if (tl__is_apostrophe(cp) && prev && !tl__is_apostrophe(prev)) {
+        size_t j = i + k, count = 1;
         uint32_t nx = 0;
-        if (i + k < n)
-          tl__utf8_decode(t + i + k, n - i - k, &nx);
+        if (j < n)
+          tl__utf8_decode(t + j, n - j, &nx); /* peek */
+        if (tl__is_apostrophe(nx) && j < n) {
+          j += tl__utf8_decode(t + j, n - j, &nx);
+          count = 2;
+          nx = 0;
+          if (j < n)
+            tl__utf8_decode(t + j, n - j, &nx);
+        }
         int og = prev == 'o' || prev == 'g' || prev == 'O' || prev == 'G';
-        if (is_latin_letter(nx) || (og && cp == TL__OKINA)) {
+        /* At the end of a word after o/g the apostrophe is the okina
+         * (togʻ, bogʻ), unless the word opened with a quote it closes. */
+        int closes_quote = tl__is_apostrophe(before) && before != TL__OKINA;
+        if (is_latin_letter(nx) ||
+            (og && count == 1 && (cp == TL__OKINA || !closes_quote))) {
           prev = cp;
-          i += k;
+          i = j;
+          continue;
+        }
+      }
+      if (cp == '-' && prev && i + 1 < n) {
+        uint32_t nx;
+        tl__utf8_decode(t + i + 1, n - i - 1, &nx);
+        if (is_latin_letter(nx)) {
+          prev = '-';
+          i += 1;
           continue;
         }
       }
@@ -1231,7 +1396,8 @@ tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) 
     }
     st = tl__buf_append(out, t + plain, start - plain);
     if (!st)
-      st = lat_word(uz, run, start, i - start, out);
+      st = hyphenated(uz, run, start, i - start, &uz->lex_lat, TL__TUTUQ, lat_word_fn,
+                      NULL, out);
     plain = i;
   }
   if (!st)
