@@ -195,6 +195,8 @@ static void change(norm *nm, const char *kind, size_t off, const uint32_t *befor
     nm->st = TL_ENOMEM;
     return;
   }
+  nm->before.data[nm->before.len] = '\0'; /* a fresh buffer holds no NUL yet */
+  nm->after.data[nm->after.len] = '\0';
   size_t col = 1;
   for (size_t i = nm->line_start; i < off && i < nm->len; i++)
     col += ((unsigned char)nm->text[i] & 0xC0) != 0x80;
