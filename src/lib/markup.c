@@ -404,18 +404,29 @@ static size_t entity_len(const char *s, size_t i, size_t end) {
 }
 
 /* End of the run of word-ish characters at s[i] (letters of any script,
- * digits and . _ % + -) that a failed match_keep() looked at: no position
- * inside it can start a match either, so it is skipped in one step, which
- * keeps the scan linear. Always advances by at least one character. */
-static size_t skip_run(const char *s, size_t i, size_t end) {
+ * digits and . _ % + -). Only such a run can start an address, and only if
+ * it has a dot inside or ends at '@' or ':' (*maybe); when the match fails,
+ * no position inside the run can start one either, so the run is passed
+ * over in one step, which keeps the scan linear. Always advances by at
+ * least one character. */
+static size_t skip_run(const char *s, size_t i, size_t end, int *maybe) {
   size_t j = i;
+  int dot = 0;
   while (j < end) {
     unsigned char c = (unsigned char)s[j];
     if (c < 0x80) {
-      if (!(is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-            c == '-'))
+      if (c == '.' && j + 1 < end &&
+          (is_alnum((unsigned char)s[j + 1]) || (unsigned char)s[j + 1] >= 0xC0))
+        dot = 1;
+      else if (!(is_alnum(c) || c == '_' || c == '%' || c == '+' || c == '-' ||
+                 c == '.'))
         break;
       j++;
+    } else if (c >= 0xC3 && c <= 0xDF && j + 1 < end) {
+      /* U+00C0..U+07FF (Latin, Cyrillic, ...) are letters but for × ÷ */
+      if (c == 0xC3 && (s[j + 1] == '\x97' || s[j + 1] == '\xB7'))
+        break;
+      j += 2;
     } else {
       uint32_t cp;
       size_t k = decode(s, j, end, &cp);
@@ -424,6 +435,7 @@ static size_t skip_run(const char *s, size_t i, size_t end) {
       j += k;
     }
   }
+  *maybe = dot || (j < end && (s[j] == '@' || s[j] == ':'));
   if (j == i) {
     uint32_t cp;
     j = i + decode(s, i, end, &cp);
@@ -448,67 +460,93 @@ static size_t scan_text(scan *x, size_t i, size_t end,
     unsigned char c = (unsigned char)s[i];
     if (stop[c])
       break;
-    if (c == '&' && entities) {
-      size_t k = entity_len(s, i, end);
-      put(x, i + (k ? k : 1), k ? KEEP : CONV);
-      i += k ? k : 1;
+    if (is_alnum(c) || c >= 0x80) {
+      int maybe;
+      size_t j = skip_run(s, i, end, &maybe);
+      size_t k = maybe && at_boundary(s, i) ? match_keep(s, i, end, stop) : 0;
+      if (k)
+        j = i + k;
+      put(x, j, k ? KEEP : CONV);
+      i = j;
       continue;
     }
-    if ((is_alnum(c) || c >= 0x80 || c == '@' || c == '#') &&
-        at_boundary(s, i)) {
-      size_t k = match_keep(s, i, end, stop);
-      if (k) {
-        put(x, i + k, KEEP);
-        i += k;
-        continue;
-      }
-      if (c != '@' && c != '#') {
-        size_t j = skip_run(s, i, end);
-        put(x, j, CONV);
-        i = j;
-        continue;
-      }
+    size_t k = 0;
+    if (c == '&' && entities)
+      k = entity_len(s, i, end);
+    else if ((c == '@' || c == '#') && at_boundary(s, i))
+      k = match_keep(s, i, end, stop);
+    if (k) {
+      put(x, i + k, KEEP);
+      i += k;
+      continue;
     }
-    put(x, i + 1, CONV);
-    i++;
+    /* Spaces and punctuation, up to the next thing worth a look. */
+    size_t j = i + 1;
+    while (j < end) {
+      unsigned char d = (unsigned char)s[j];
+      if (stop[d] || is_alnum(d) || d >= 0x80 || d == '&' || d == '@' ||
+          d == '#')
+        break;
+      j++;
+    }
+    put(x, j, CONV);
+    i = j;
   }
   return i;
 }
 
 /* ------------------------------------------------------------------- HTML */
 
-static int name_in(const char *name, size_t len, const char *list) {
-  /* list: space-separated names */
-  for (const char *p = list; *p;) {
-    const char *e = strchr(p, ' ');
-    size_t k = e ? (size_t)(e - p) : strlen(p);
-    if (k == len && memcmp(p, name, len) == 0)
-      return 1;
-    if (!e)
-      break;
-    p = e + 1;
-  }
+/* What an element's name tells the scanner. */
+enum {
+  E_VOID = 1,   /* no content, no end tag: <br>, <img> ... */
+  E_RAW = 2,    /* content kept as is up to the end tag, no tags inside */
+  E_RCDATA = 4, /* content is text, but no tags inside */
+  E_KEEP = 8,   /* whole content is code: kept, tags and all */
+  E_BLOCK = 16, /* a block: its end tag also ends an unclosed inline kept
+                 * element (a stray <code> does not swallow the article) */
+  E_ROOT = 32   /* body, html: their end tag ends any kept element */
+};
+
+static const struct element {
+  const char *name;
+  unsigned char flags;
+} elements[] = {
+    {"a", 0},           {"area", E_VOID},      {"article", E_BLOCK},
+    {"aside", E_BLOCK}, {"base", E_VOID},      {"blockquote", E_BLOCK},
+    {"body", E_BLOCK | E_ROOT}, {"br", E_VOID}, {"code", E_KEEP},
+    {"col", E_VOID},    {"dd", E_BLOCK},       {"div", E_BLOCK},
+    {"dl", E_BLOCK},    {"dt", E_BLOCK},       {"embed", E_VOID},
+    {"figcaption", E_BLOCK}, {"figure", E_BLOCK}, {"footer", E_BLOCK},
+    {"form", E_BLOCK},  {"h1", E_BLOCK},       {"h2", E_BLOCK},
+    {"h3", E_BLOCK},    {"h4", E_BLOCK},       {"h5", E_BLOCK},
+    {"h6", E_BLOCK},    {"header", E_BLOCK},   {"hr", E_VOID},
+    {"html", E_BLOCK | E_ROOT}, {"iframe", E_RAW}, {"img", E_VOID},
+    {"input", E_VOID},  {"kbd", E_KEEP},       {"keygen", E_VOID},
+    {"li", E_BLOCK},    {"link", E_VOID},      {"listing", E_KEEP | E_BLOCK},
+    {"main", E_BLOCK},  {"meta", E_VOID},      {"nav", E_BLOCK},
+    {"noembed", E_RAW}, {"noframes", E_RAW},   {"ol", E_BLOCK},
+    {"p", E_BLOCK},     {"param", E_VOID},     {"pre", E_KEEP | E_BLOCK},
+    {"samp", E_KEEP},   {"script", E_RAW},     {"section", E_BLOCK},
+    {"source", E_VOID}, {"style", E_RAW},      {"table", E_BLOCK},
+    {"tbody", E_BLOCK}, {"td", E_BLOCK},       {"textarea", E_RCDATA},
+    {"tfoot", E_BLOCK}, {"th", E_BLOCK},       {"thead", E_BLOCK},
+    {"title", E_RCDATA}, {"tr", E_BLOCK},      {"track", E_VOID},
+    {"ul", E_BLOCK},    {"wbr", E_VOID},       {"xmp", E_RAW},
+};
+
+/* Flags of the element named by the tag just read (lower case). */
+static unsigned cur_flags(const tl__markup *m) {
+  if (m->cur_len > sizeof m->cur)
+    return 0;
+  for (size_t i = 0; i < sizeof elements / sizeof *elements; i++)
+    if (elements[i].name[0] == m->cur[0] &&
+        strlen(elements[i].name) == m->cur_len &&
+        memcmp(elements[i].name, m->cur, m->cur_len) == 0)
+      return elements[i].flags;
   return 0;
 }
 
-#define VOID_ELEMENTS                                                          \
-  "area base br col embed hr img input link meta param source track wbr keygen"
-/* Content kept as is up to the end tag, with no tags inside. */
-#define RAW_ELEMENTS "script style xmp iframe noembed noframes"
-/* Content that is text, with no tags inside. */
-#define RCDATA_ELEMENTS "title textarea"
-/* Elements whose whole content is code: kept, tags and all. */
-#define KEEP_ELEMENTS "pre code kbd samp listing"
-/* Blocks: the end tag of one also ends an unclosed inline kept element
- * (a stray <code> does not swallow the rest of the article). */
-#define BLOCK_ELEMENTS                                                         \
-  "p div li td th tr table thead tbody tfoot ul ol dl dd dt blockquote "       \
-  "section article aside header footer main nav figure figcaption form "       \
-  "h1 h2 h3 h4 h5 h6 pre listing body html"
-
-static int cur_in(const tl__markup *m, const char *list) {
-  return m->cur_len <= sizeof m->cur && name_in(m->cur, m->cur_len, list);
-}
 static int cur_is_tag(const tl__markup *m) {
   return m->cur_len <= sizeof m->cur && m->cur_len == m->tag_len &&
          memcmp(m->cur, m->tag, m->tag_len) == 0;
@@ -618,32 +656,29 @@ static size_t tag_done(scan *x, size_t p) {
   tl__markup *m = x->m;
   put(x, p + 1, KEEP);
   m->state = S_TEXT;
+  unsigned f = cur_flags(m);
   if (m->end_tag) {
     if (m->depth) {
-      if (cur_is_tag(m)) {
+      if (cur_is_tag(m))
         m->depth--;
-      } else if (cur_in(m, "body html") ||
-                 (m->region_inline && cur_in(m, BLOCK_ELEMENTS))) {
+      else if ((f & E_ROOT) || (m->region_inline && (f & E_BLOCK)))
         m->depth = 0;
-      }
     }
     return p + 1;
   }
   if (m->depth && cur_is_tag(m) && !m->self_close && m->depth < DEPTH_MAX)
     m->depth++;
-  int raw = cur_in(m, RAW_ELEMENTS), rcdata = !raw && cur_in(m, RCDATA_ELEMENTS);
-  if (raw || rcdata) {
-    m->state = raw ? S_RAW : S_RCDATA;
+  if (f & (E_RAW | E_RCDATA)) {
+    m->state = f & E_RAW ? S_RAW : S_RCDATA;
     memcpy(m->raw, m->cur, m->cur_len);
     m->raw_len = m->cur_len;
   }
   if (!m->depth && !m->self_close && m->cur_len <= sizeof m->tag &&
-      (cur_in(m, KEEP_ELEMENTS) || m->translate_no) &&
-      !cur_in(m, VOID_ELEMENTS)) {
+      ((f & E_KEEP) || m->translate_no) && !(f & E_VOID)) {
     memcpy(m->tag, m->cur, m->cur_len);
     m->tag_len = m->cur_len;
     m->depth = 1;
-    m->region_inline = !cur_in(m, BLOCK_ELEMENTS);
+    m->region_inline = !(f & E_BLOCK);
   }
   return p + 1;
 }
