@@ -242,6 +242,8 @@ static int is_apos(UChar32 c) {
 static int script_of(UChar32 c) {
   if (c < 0x80)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? SC_LATN : -1;
+  if (c >= 0x400 && c <= 0x52F) /* the Cyrillic blocks: every word here */
+    return SC_CYRL;
   UErrorCode e = U_ZERO_ERROR;
   UScriptCode s = uscript_getScript(c, &e);
   if (s == USCRIPT_LATIN)
@@ -974,6 +976,9 @@ static tl_status find_skips(tl_speller *sp, const char *s, size_t n,
                             size_t off) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c != 'h' && c != 'H' && c != 'f' && c != 'F' && c != 'w' && c != 'W' &&
+        c != '@' && c != '#')
+      continue;
     int at_start = i == 0 || !local_char((unsigned char)s[i - 1]);
     size_t e = i;
     if (at_start && (strncasecmp(s + i, "http://", 7) == 0 ||
