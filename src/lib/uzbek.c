@@ -13,6 +13,7 @@
  * neighbours, mixed acronyms keep their shape (ЎзА -> OʻzA). */
 #include "uzbek.h"
 #include "buf.h"
+#include "detect.h"
 #include "embedded.h"
 #include "error.h"
 #include "lexicon.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 
 #define DEFAULT_SYSTEM_DICT "/usr/share/hunspell/uz_UZ.dic"
@@ -1331,9 +1333,75 @@ static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
   return lat_word(uz, run, start, len, out);
 }
 
+/* Latin -> Cyrillic of one sentence or line. */
+static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
+                          size_t to, tl_buf *out);
+
+/* End of the sentence that starts at i: after . ! ? followed by a space, or
+ * after a line end. */
+static size_t sentence_end(const char *t, size_t n, size_t i) {
+  for (; i < n; i++) {
+    if (t[i] == '\n')
+      return i + 1;
+    if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && i + 1 < n && t[i + 1] == ' ')
+      return i + 2;
+  }
+  return n;
+}
+
+/* Does t[0..n) contain an English function word, which Uzbek never has?
+ * A cheap filter before the language model is asked. */
+static int has_english_word(const char *t, size_t n) {
+  /* By length (2..5), space-separated; all lowercase. */
+  static const char *const by_len[6] = {
+      "", "", " of is ", " the and are was for has ",
+      " were with this that from have they will been ", " which their there would "};
+  for (size_t i = 0; i < n;) {
+    while (i < n && !((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z'))
+      i++;
+    size_t a = i;
+    while (i < n && (((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z') ||
+                     ((unsigned char)t[i] >= 0x80)))
+      i++;
+    size_t len = i - a;
+    if (len < 2 || len > 5 || !strchr("taoiwfhb", t[a] | 0x20))
+      continue;
+    char key[8] = " ";
+    for (size_t k = 0; k < len; k++)
+      key[k + 1] = (char)(t[a + k] | 0x20);
+    key[len + 1] = ' ';
+    key[len + 2] = '\0';
+    if (strstr(by_len[len], key))
+      return 1;
+  }
+  return 0;
+}
+
 tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) {
+  /* Sentences that are plainly English (a quote, an English paragraph in an
+   * Uzbek article) are left in Latin: they are not Uzbek words. The bar is
+   * high, so that no Uzbek sentence is ever left unconverted. */
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < run->len && !st;) {
+    size_t e = sentence_end(run->text, run->len, i);
+    tl_lang lang = TL_LANG_UNKNOWN;
+    double conf = 0;
+    size_t letters = 0;
+    if (has_english_word(run->text + i, e - i))
+      tl__detect_span(run->text + i, e - i, &lang, &conf, &letters);
+    if (lang == TL_LANG_EN && conf >= 0.95 && letters >= 20)
+      st = tl__buf_append(out, run->text + i, e - i);
+    else
+      st = lat_span(uz, run, i, e, out);
+    i = e;
+  }
+  return st;
+}
+
+static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
+                          size_t to, tl_buf *out) {
   const char *t = run->text;
-  size_t n = run->len, i = 0, plain = 0;
+  size_t n = to, i = from, plain = from;
   tl_status st = TL_OK;
   while (i < n && !st) {
     uint32_t cp;
