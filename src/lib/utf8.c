@@ -87,8 +87,14 @@ int tl__utf8_valid(const char *s, size_t n, size_t *bad) {
     }
     if (i >= n)
       break;
-    if ((unsigned char)s[i] < 0x80) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
       i++;
+      continue;
+    }
+    /* Two-byte sequences (Cyrillic, Latin with diacritics) inline. */
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
       continue;
     }
     uint32_t cp;
