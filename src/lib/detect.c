@@ -70,32 +70,55 @@ static double parse_ratio(const char *s, const char *end) {
   return neg ? -v : v;
 }
 
-double tl__detect_feature(const char *key, size_t klen) {
-  model m = get_model();
-  size_t lo = 0, hi = m.len; /* lo is always at a line start */
+/* Binary search of key among the sorted lines of the model. The feature of
+ * a line ends at its TAB, which sorts before every byte of a feature, so
+ * byte order and "shorter prefix first" agree with the generator's sort. */
+static double lookup(const model *m, const char *key, size_t klen) {
+  const unsigned char *d = (const unsigned char *)m->data;
+  const unsigned char *k = (const unsigned char *)key;
+  size_t lo = 0, hi = m->len; /* lo is always at a line start */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    while (mid > lo && m.data[mid - 1] != '\n')
+    while (mid > lo && d[mid - 1] != '\n')
       mid--;
-    const char *line = m.data + mid;
-    const char *tab = memchr(line, '\t', m.len - mid);
-    if (!tab)
-      return 0;
-    size_t flen = (size_t)(tab - line);
-    size_t n = flen < klen ? flen : klen;
-    int c = memcmp(key, line, n);
-    if (c == 0)
-      c = klen < flen ? -1 : klen > flen ? 1 : 0;
-    if (c == 0)
-      return parse_ratio(tab + 1, m.data + m.len);
+    size_t j = 0;
+    int c;
+    for (;; j++) {
+      if (mid + j >= m->len)
+        return 0; /* malformed last line */
+      unsigned char f = d[mid + j];
+      if (f == '\t') {
+        c = j < klen ? 1 : 0;
+        break;
+      }
+      if (j == klen) {
+        c = -1;
+        break;
+      }
+      if (k[j] != f) {
+        c = k[j] < f ? -1 : 1;
+        break;
+      }
+    }
+    if (c == 0) {
+      const char *v = m->data + mid + j + 1;
+      return parse_ratio(v, m->data + m->len);
+    }
     if (c < 0) {
       hi = mid;
     } else {
-      const char *nl = memchr(tab, '\n', m.len - (size_t)(tab - m.data));
-      lo = nl ? (size_t)(nl - m.data) + 1 : m.len;
+      size_t e = mid + j;
+      while (e < m->len && d[e] != '\n')
+        e++;
+      lo = e + 1;
     }
   }
   return 0;
+}
+
+double tl__detect_feature(const char *key, size_t klen) {
+  model m = get_model();
+  return lookup(&m, key, klen);
 }
 
 /* -------------------------------------------------------------- scoring */
@@ -106,7 +129,7 @@ typedef struct tally {
   double cyrillic_score;     /* > 0: uz-Cyrl rather than ru */
 } tally;
 
-static void score_word(tally *t, const uint32_t *w, size_t n) {
+static void score_word(tally *t, const model *m, const uint32_t *w, size_t n) {
   size_t lat = 0, cyr = 0;
   for (size_t i = 0; i < n; i++) {
     if ((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 0xC0 && w[i] <= 0x24F))
@@ -132,11 +155,11 @@ static void score_word(tally *t, const uint32_t *w, size_t n) {
   double s = 0;
   if (n <= 20) {
     buf[0] = '=';
-    s += tl__detect_feature(buf, k - 1);
+    s += lookup(m, buf, k - 1);
     buf[0] = '_';
   }
   for (size_t i = 0; i + 3 <= n + 2; i++)
-    s += tl__detect_feature(buf + pos[i], pos[i + 3] - pos[i]);
+    s += lookup(m, buf + pos[i], pos[i + 3] - pos[i]);
   if (lat >= cyr) {
     t->latin += n;
     t->latin_score += s;
@@ -150,6 +173,7 @@ static void score_word(tally *t, const uint32_t *w, size_t n) {
  * trains: letters lower-cased, an apostrophe kept inside a word or after
  * o/g (oʻ, gʻ), everything else a boundary. */
 static void tally_text(tally *t, const char *text, size_t len) {
+  model m = get_model();
   uint32_t w[WORD_MAX];
   size_t n = 0, i = 0;
   while (i < len) {
@@ -176,11 +200,11 @@ static void tally_text(tally *t, const char *text, size_t len) {
       continue;
     }
     if (n)
-      score_word(t, w, n);
+      score_word(t, &m, w, n);
     n = 0;
   }
   if (n)
-    score_word(t, w, n);
+    score_word(t, &m, w, n);
 }
 
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }

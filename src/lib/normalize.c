@@ -21,7 +21,7 @@
 #define OKINA 0x02BB /* modifier letter turned comma: oʻ gʻ */
 #define TUTUQ 0x02BC /* modifier letter apostrophe: maʼno */
 /* How far around a short line normalize looks to tell its language. */
-#define CONTEXT_BYTES 600
+#define CONTEXT_BYTES 300
 
 void tl_normalize_options_init(tl_normalize_options *opts) {
   if (!opts)
@@ -217,8 +217,11 @@ static int blank(const char *s, size_t n);
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
 static tl_lang latin_context(norm *nm) {
   if (!nm->line_lang_known) {
+    /* A long line is judged by its first CONTEXT_BYTES bytes: plenty
+     * of words, and a bounded cost per line. */
     double conf;
-    tl__detect_span(nm->text + nm->line_start, nm->line_end - nm->line_start,
+    size_t n = nm->line_end - nm->line_start;
+    tl__detect_span(nm->text + nm->line_start, n < CONTEXT_BYTES ? n : CONTEXT_BYTES,
                     &nm->line_lang, &conf, &nm->line_letters);
     nm->line_lang_known = 1;
   }
@@ -713,25 +716,27 @@ static void pass_apostrophes(norm *nm) {
                i + 2 < we && is_lower(a->v[i + 2].cp)) {
       target = 0; /* O'Neill, D’Artagnan: a name (Uzbek writes O‘ with ‘) */
     } else if (mid) {
-      tl_lang ctx = latin_context(nm);
-      if (og) {
-        /* o'/g' before a letter: the Uzbek letters oʻ gʻ, unless the line
-         * is English. */
-        if (ctx != TL_LANG_EN)
-          target = 1;
+      /* English possessives and contractions ('s 't 're 've 'll 'd) are
+       * left whatever the context: no Uzbek word ends so. */
+      char suf[4] = {0};
+      size_t sl = 0;
+      for (size_t k = i + 1; k < we && sl < 3; k++)
+        suf[sl++] = (char)(a->v[k].cp < 0x80 ? (a->v[k].cp | 0x20) : '?');
+      int en_suffix = we - (i + 1) <= 2 &&
+                      (strcmp(suf, "s") == 0 || (strcmp(suf, "t") == 0 && (p | 0x20) == 'n') ||
+                       strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0 ||
+                       strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0);
+      if (en_suffix) {
+        target = 0;
+      } else if (og) {
+        /* o'/g' before a letter: the Uzbek letters oʻ gʻ. English has no
+         * such words beyond its list (o'clock) and names (O'Neill), so
+         * the language is not asked: that keeps dirty Uzbek text fast. */
+        target = 1;
       } else {
-        /* Between other letters: the tutuq (ta'lim, san'at) in Uzbek text;
-         * English possessives and contractions ('s 't 're 've 'll 'd) are
-         * left whatever the context. */
-        char suf[4] = {0};
-        size_t sl = 0;
-        for (size_t k = i + 1; k < we && sl < 3; k++)
-          suf[sl++] = (char)(a->v[k].cp < 0x80 ? (a->v[k].cp | 0x20) : '?');
-        int en_suffix = we - (i + 1) <= 2 &&
-                        (strcmp(suf, "s") == 0 || (strcmp(suf, "t") == 0 && (p | 0x20) == 'n') ||
-                         strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0 ||
-                         strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0);
-        if (!en_suffix) {
+        /* Between other letters: the tutuq (ta'lim, san'at) in Uzbek text. */
+        tl_lang ctx = latin_context(nm);
+        {
           if (ctx == TL_LANG_UZ_LATN)
             target = 2;
           else if (ctx == TL_LANG_UNKNOWN && word_score(a->v + ws, we - ws) > 0)
