@@ -1,0 +1,35 @@
+#!/bin/sh
+# symbols_test.sh: the ABI a plugin links against: libtranslit.so exports
+# only tl_ names (no tl__ internals, nothing from its dependencies), exports
+# every TL_API call of translit.h, and has a SONAME of its own
+# (libtranslit.so.N, counted apart from the API version).
+# Usage: symbols_test.sh LIBTRANSLIT.so translit.h
+set -u
+lib=$1 header=$2
+fail=0
+exported=$(nm -D --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u)
+[ -n "$exported" ] || { echo "no exported symbols in $lib"; exit 1; }
+bad=$(printf '%s\n' "$exported" | grep -v '^tl_' ; printf '%s\n' "$exported" | grep '^tl__')
+if [ -n "$bad" ]; then
+  echo "exported symbols that are not tl_ API:"; printf '  %s\n' $bad
+  fail=1
+fi
+declared=$(tr '\n' ' ' < "$header" | grep -oE 'TL_API [^;(]*\(' |
+  sed -E 's/.*[ *]([A-Za-z_0-9]+)[ ]*\($/\1/' | grep '^tl_' | sort -u)
+missing=$(printf '%s\n' "$declared" | grep -vxF "$exported")
+if [ -n "$missing" ]; then
+  echo "TL_API calls of translit.h missing from $lib:"; printf '  %s\n' $missing
+  fail=1
+fi
+extra=$(printf '%s\n' "$exported" | grep -vxF "$declared")
+if [ -n "$extra" ]; then
+  echo "exported but not declared TL_API in translit.h:"; printf '  %s\n' $extra
+  fail=1
+fi
+soname=$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')
+if ! printf '%s' "$soname" | grep -qE '^libtranslit\.so\.[0-9]+$'; then
+  echo "SONAME is '$soname', expected libtranslit.so.N"
+  fail=1
+fi
+[ "$fail" = 0 ] && echo "$(printf '%s\n' "$exported" | wc -l) tl_ symbols exported, SONAME $soname"
+exit "$fail"
