@@ -198,6 +198,13 @@ int main(int argc, char **argv) {
     }
     i = j;
   }
+  for (size_t i = 0; i < n; i++) {
+    free(cases[i].id);
+    free(cases[i].opts);
+    free(cases[i].input);
+    free(cases[i].expected);
+  }
+  free(cases);
   printf("%s: %d passed, %d failed\n", g_file, g_passed, g_failed);
   return g_failed ? 1 : (g_passed ? 0 : 1);
 }

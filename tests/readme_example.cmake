@@ -12,7 +12,11 @@ file(WRITE ${BIN}/readme_example.c "${code}")
 string(REGEX MATCH "<!-- output: api -->[^`]*```\n([^`]*)```" m2 "${readme}")
 set(expected "${CMAKE_MATCH_1}")
 get_filename_component(libdir ${LIB} DIRECTORY)
-execute_process(COMMAND ${CC} -std=c11 -Wall -Wextra -Werror -I${SRC}/src/include
+set(san_flags "")
+if(SAN)
+  set(san_flags -fsanitize=${SAN})
+endif()
+execute_process(COMMAND ${CC} -std=c11 -Wall -Wextra -Werror ${san_flags} -I${SRC}/src/include
                         ${BIN}/readme_example.c -L${libdir} -ltranslit
                         -Wl,-rpath,${libdir} -o ${BIN}/readme_example
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
