@@ -1,0 +1,2034 @@
+/* align.c: aligning two versions of one article. Paragraphs are aligned
+ * first, then the sentences inside each group of matched paragraphs, both by
+ * one banded dynamic program whose bead cost adds a Gale-Church length term
+ * to an anchor term: the share of comparison keys (numbers, URLs, quoted
+ * strings, consonant skeletons of words after transliteration into Latin,
+ * lexicon translations) that the two sides have in common. */
+#include "align.h"
+
+#include "buf.h"
+#include "embedded.h"
+#include "error.h"
+#include "segment.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unicode/uchar.h>
+
+/* ------------------------------------------------------------ word keys */
+
+/* Cyrillic (lower case, U+0430..U+045F) to Latin, for comparison only:
+ * close to Uzbek Latin, so that leftovers of the converter still meet. */
+static const char *const cyr_lat[] = {
+    "a", "b", "v", "g", "d", "e", "j", "z", "i", "y", "k", "l", "m", "n", "o",
+    "p", "r", "s", "t", "u", "f", "x", "ts", "ch", "sh", "sh", "", "i", "",
+    "e", "yu", "ya", /* U+0450.. */ "e", "yo", "", "", "", "i", "i", "j", "",
+    "", "", "", "", "", "o", ""};
+
+static const char *fold_cp(uint32_t cp, int word_start) {
+  static const char *const lat1[] = {
+      /* U+00E0.. */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e",
+      "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "", "o",
+      "u", "u", "u", "u", "y", "th", "y"};
+  if (cp >= 0x430 && cp <= 0x45F) {
+    if (cp == 0x435 && word_start)
+      return "ye";
+    return cyr_lat[cp - 0x430];
+  }
+  switch (cp) {
+  case 0x49B: return "q";  /* қ */
+  case 0x493: return "g";  /* ғ */
+  case 0x4B3: return "h";  /* ҳ */
+  case 0x45E: return "o";  /* ў */
+  case 0x4E9: return "o";
+  case 0x4AF: return "u";
+  case 0xDF: return "ss";
+  case 0xAB: case 0xBB: case 0x201C: case 0x201D: case 0x201E: return "\"";
+  case 0x2013: case 0x2014: return "-";
+  case 0x153: return "oe";
+  default: break;
+  }
+  if (cp >= 0xE0 && cp <= 0xFF)
+    return lat1[cp - 0xE0];
+  return NULL;
+}
+
+static int is_apos(uint32_t cp) {
+  return cp == '\'' || cp == 0x2BB || cp == 0x2BC || cp == 0x2018 ||
+         cp == 0x2019 || cp == '`' || cp == 0x2BF || cp == 0x2BE;
+}
+
+size_t tl__fold_word(const char *w, size_t n, char *out, size_t cap) {
+  size_t o = 0;
+  int start = 1;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    i += tl__utf8_decode(w + i, n - i, &cp);
+    if (cp == TL__UTF8_INVALID || is_apos(cp))
+      continue;
+    cp = (uint32_t)u_tolower((UChar32)cp);
+    char tmp[8];
+    const char *rep = NULL;
+    if (cp < 0x80) {
+      tmp[0] = (char)cp;
+      tmp[1] = '\0';
+      rep = tmp;
+    } else {
+      rep = fold_cp(cp, start);
+      if (!rep) {
+        size_t k = tl__utf8_encode(cp, tmp);
+        tmp[k] = '\0';
+        rep = tmp;
+      }
+    }
+    start = 0;
+    for (; *rep && o + 1 < cap; rep++)
+      out[o++] = *rep;
+  }
+  if (cap)
+    out[o < cap ? o : cap - 1] = '\0';
+  return o;
+}
+
+static int is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+size_t tl__word_skeleton(const char *f, size_t n, char out[8]) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && o < TL__SKEL_LEN; i++) {
+    char c = f[i], nx = i + 1 < n ? f[i + 1] : 0;
+    if (is_vowel(c))
+      continue;
+    /* Digraphs of the romanizations meet the single letters of others. */
+    if (nx == 'h' && (c == 's' || c == 'c' || c == 'z' || c == 'k' || c == 't' ||
+                      c == 'p' || c == 'g')) {
+      c = c == 's' ? 'S' : c == 'c' ? 'C' : c == 'z' ? 'j' : c == 'k' ? 'h'
+          : c == 't' ? 't' : c == 'p' ? 'f' : 'g';
+      i++;
+    } else if (c == 't' && nx == 's') {
+      c = 's';
+      i++;
+    } else if (c == 'd' && nx == 'j') {
+      c = 'j';
+      i++;
+    } else if (c == 'c' && nx == 'k') {
+      c = 'k';
+      i++;
+    } else if (c == 'c') {
+      c = (nx == 'e' || nx == 'i' || nx == 'y') ? 's' : 'k';
+    } else if (c == 'q') {
+      c = 'k';
+    } else if (c == 'w') {
+      c = 'v';
+    } else if (c == 'x') {
+      c = 'h';
+    }
+    if ((unsigned char)c >= 0x80 || c == '-')
+      continue;
+    if (o > 0 && out[o - 1] == c)
+      continue;
+    out[o++] = c;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n, uint32_t h) {
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t make_key(unsigned type, const char *s, size_t n) {
+  return (type << 30) | (hash_bytes(s, n, 2166136261u) & 0x3FFFFFFFu);
+}
+
+static int is_word_cp(uint32_t cp) {
+  return cp != TL__UTF8_INVALID && u_isalpha((UChar32)cp);
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct keyvec {
+  uint32_t *v;
+  size_t n, cap;
+  int oom;
+} keyvec;
+
+static void kv_push(keyvec *k, uint32_t key) {
+  if (k->n == k->cap) {
+    size_t cap = k->cap ? 2 * k->cap : 32;
+    uint32_t *nv = realloc(k->v, cap * sizeof *nv);
+    if (!nv) {
+      k->oom = 1;
+      return;
+    }
+    k->v = nv;
+    k->cap = cap;
+  }
+  k->v[k->n++] = key;
+}
+
+static size_t kv_sort_unique(uint32_t *v, size_t n) {
+  if (n == 0)
+    return 0;
+  qsort(v, n, sizeof *v, cmp_u32);
+  size_t o = 1;
+  for (size_t i = 1; i < n; i++)
+    if (v[i] != v[o - 1])
+      v[o++] = v[i];
+  return o;
+}
+
+/* A number at s[i..): digit groups joined by separators; thousands
+ * separators (a group of exactly three digits follows) are dropped and a
+ * decimal comma becomes a point, so "1 200", "1,200" and "1200" meet. */
+static size_t scan_number(const char *s, size_t n, size_t i, char *out,
+                          size_t cap, size_t *olen) {
+  size_t o = 0, j = i;
+  while (j < n) {
+    while (j < n && s[j] >= '0' && s[j] <= '9') {
+      if (o + 1 < cap)
+        out[o++] = s[j];
+      j++;
+    }
+    /* Separator followed by digits? */
+    size_t sl = 0;
+    if (j + 1 < n && (s[j] == ',' || s[j] == '.' || s[j] == ' '))
+      sl = 1;
+    else if (j + 2 < n && (unsigned char)s[j] == 0xC2 && (unsigned char)s[j + 1] == 0xA0)
+      sl = 2;
+    else if (j + 3 < n && (unsigned char)s[j] == 0xE2 && (unsigned char)s[j + 1] == 0x80 &&
+             ((unsigned char)s[j + 2] == 0xAF || (unsigned char)s[j + 2] == 0x89))
+      sl = 3;
+    if (!sl || j + sl >= n || !(s[j + sl] >= '0' && s[j + sl] <= '9'))
+      break;
+    size_t g = j + sl;
+    while (g < n && s[g] >= '0' && s[g] <= '9')
+      g++;
+    int thousands = g - (j + sl) == 3 && s[j] != '.';
+    if (s[j] == ' ' && !thousands)
+      break; /* two numbers side by side */
+    if (!thousands && o + 1 < cap)
+      out[o++] = '.';
+    j += sl;
+  }
+  *olen = o;
+  return j;
+}
+
+size_t tl__text_keys(const char *s, size_t n, uint32_t **keys) {
+  keyvec k = {0};
+  char fold[256], sk[8], num[64];
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= '0' && c <= '9') {
+      size_t nl;
+      size_t j = scan_number(s, n, i, num, sizeof num, &nl);
+      kv_push(&k, make_key(TL__KEY_NUMBER, num, nl));
+      i = j;
+      continue;
+    }
+    if ((n - i > 7 && strncmp(s + i, "http://", 7) == 0) ||
+        (n - i > 8 && strncmp(s + i, "https://", 8) == 0) ||
+        (n - i > 4 && strncmp(s + i, "www.", 4) == 0)) {
+      size_t j = i;
+      while (j < n && s[j] != ' ' && s[j] != '"' && s[j] != '<' && s[j] != ')')
+        j++;
+      size_t e = j;
+      while (e > i && strchr(".,;:!?", s[e - 1]))
+        e--;
+      size_t b = i + (s[i] == 'h' ? (s[i + 4] == 's' ? 8 : 7) : 0);
+      if (e - b > 4 && strncmp(s + b, "www.", 4) == 0)
+        b += 4;
+      kv_push(&k, make_key(TL__KEY_URL, s + b, e - b));
+      i = j;
+      continue;
+    }
+    uint32_t cp;
+    size_t cl = tl__utf8_decode(s + i, n - i, &cp);
+    if (!is_word_cp(cp)) {
+      i += cl;
+      continue;
+    }
+    /* A word: letters, with apostrophes inside (oʻ, gʻ, ʼ). */
+    size_t j = i + cl;
+    while (j < n) {
+      size_t l2 = tl__utf8_decode(s + j, n - j, &cp);
+      if (is_word_cp(cp) || (is_apos(cp) && j + l2 < n)) {
+        j += l2;
+        continue;
+      }
+      break;
+    }
+    size_t fl = tl__fold_word(s + i, j - i, fold, sizeof fold);
+    if (fl >= 3) {
+      size_t kl = tl__word_skeleton(fold, fl, sk);
+      if (kl >= 2)
+        kv_push(&k, make_key(TL__KEY_WORD, sk, kl));
+
+    }
+    i = j;
+  }
+  /* Quoted strings, as one key each: «…», “…”, "…". */
+  static const char *const open_q[] = {"\xC2\xAB", "\xE2\x80\x9C", "\xE2\x80\x9E", "\""};
+  static const char *const close_q[] = {"\xC2\xBB", "\xE2\x80\x9D", "\xE2\x80\x9C", "\""};
+  for (size_t q = 0; q < 4; q++) {
+    size_t ol = strlen(open_q[q]), cl = strlen(close_q[q]);
+    const char *p = s, *end = s + n;
+    while (p < end) {
+      const char *a = memmem(p, (size_t)(end - p), open_q[q], ol);
+      if (!a)
+        break;
+      const char *b = memmem(a + ol, (size_t)(end - a - ol), close_q[q], cl);
+      if (!b)
+        break;
+      size_t fl = 0;
+      char buf[256];
+      /* Fold each word of the quote so that scripts and cases meet. */
+      for (const char *w = a + ol; w < b;) {
+        const char *we = w;
+        while (we < b && *we != ' ')
+          we++;
+        fl += tl__fold_word(w, (size_t)(we - w), buf + fl, sizeof buf - fl);
+        w = we < b ? we + 1 : we;
+      }
+      if (fl >= 3)
+        kv_push(&k, make_key(TL__KEY_URL, buf, fl));
+      p = b + cl;
+    }
+  }
+  if (k.oom) {
+    free(k.v);
+    *keys = NULL;
+    return (size_t)-1;
+  }
+  *keys = k.v;
+  return kv_sort_unique(k.v, k.n);
+}
+
+/* ------------------------------------------------------------ word diff */
+
+typedef struct span {
+  size_t off, len;
+} span;
+
+static size_t split_words(const char *s, size_t n, span **out) {
+  size_t cnt = 0, cap = 0;
+  span *v = NULL;
+  for (size_t i = 0; i < n;) {
+    while (i < n && s[i] == ' ')
+      i++;
+    if (i >= n)
+      break;
+    size_t j = i;
+    while (j < n && s[j] != ' ')
+      j++;
+    if (cnt == cap) {
+      cap = cap ? 2 * cap : 32;
+      span *nv = realloc(v, cap * sizeof *nv);
+      if (!nv) {
+        free(v);
+        *out = NULL;
+        return (size_t)-1;
+      }
+      v = nv;
+    }
+    v[cnt++] = (span){i, j - i};
+    i = j;
+  }
+  *out = v;
+  return cnt;
+}
+
+static int words_equal(const char *a, span x, const char *b, span y) {
+  char fa[256], fb[256];
+  size_t la = tl__fold_word(a + x.off, x.len, fa, sizeof fa);
+  size_t lb = tl__fold_word(b + y.off, y.len, fb, sizeof fb);
+  return la == lb && memcmp(fa, fb, la) == 0;
+}
+
+int tl__word_diff(const char *a, size_t an, const char *b, size_t bn,
+                  tl_buf *out) {
+  span *wa = NULL, *wb = NULL;
+  size_t na = split_words(a, an, &wa), nb = split_words(b, bn, &wb);
+  if (na == (size_t)-1 || nb == (size_t)-1) {
+    free(wa);
+    free(wb);
+    return -1;
+  }
+  /* LCS table (words of one sentence pair: small). */
+  size_t W = nb + 1;
+  unsigned short *L = NULL;
+  int too_big = (na + 1) * W > 4000000;
+  if (!too_big) {
+    L = calloc((na + 1) * W, sizeof *L);
+    if (!L) {
+      free(wa);
+      free(wb);
+      return -1;
+    }
+    for (size_t i = na; i-- > 0;)
+      for (size_t j = nb; j-- > 0;)
+        L[i * W + j] = words_equal(a, wa[i], b, wb[j])
+                           ? (unsigned short)(L[(i + 1) * W + j + 1] + 1)
+                           : (L[(i + 1) * W + j] > L[i * W + j + 1] ? L[(i + 1) * W + j]
+                                                                    : L[i * W + j + 1]);
+  }
+  int differ = 0;
+  tl_status st = TL_OK;
+  size_t i = 0, j = 0;
+  int first = 1;
+#define SEP() (first ? (first = 0, TL_OK) : tl__buf_putc(out, ' '))
+  while (!st && (i < na || j < nb)) {
+    if (!too_big && i < na && j < nb && words_equal(a, wa[i], b, wb[j])) {
+      st = SEP();
+      if (!st)
+        st = tl__buf_append(out, b + wb[j].off, wb[j].len);
+      i++, j++;
+      continue;
+    }
+    /* A run of deletions, then a run of insertions. */
+    size_t i0 = i, j0 = j;
+    if (too_big) {
+      i = na, j = nb;
+    } else {
+      while (i < na && (j >= nb || L[(i + 1) * W + j] >= L[i * W + j + 1]) &&
+             !(j < nb && words_equal(a, wa[i], b, wb[j])))
+        i++;
+      while (j < nb && (i >= na || L[i * W + j + 1] > L[(i + 1) * W + j]) &&
+             !(i < na && words_equal(a, wa[i], b, wb[j])))
+        j++;
+      if (i == i0 && j == j0) { /* cannot happen; make progress anyway */
+        if (i < na)
+          i++;
+        else
+          j++;
+      }
+    }
+    differ = 1;
+    if (i > i0) {
+      st = SEP();
+      if (!st)
+        st = tl__buf_puts(out, "[-");
+      if (!st)
+        st = tl__buf_append(out, a + wa[i0].off, wa[i - 1].off + wa[i - 1].len - wa[i0].off);
+      if (!st)
+        st = tl__buf_puts(out, "-]");
+    }
+    if (!st && j > j0) {
+      st = SEP();
+      if (!st)
+        st = tl__buf_puts(out, "{+");
+      if (!st)
+        st = tl__buf_append(out, b + wb[j0].off, wb[j - 1].off + wb[j - 1].len - wb[j0].off);
+      if (!st)
+        st = tl__buf_puts(out, "+}");
+    }
+  }
+#undef SEP
+  free(L);
+  free(wa);
+  free(wb);
+  return st ? -1 : differ;
+}
+
+/* ------------------------------------------------------------- lexicons */
+
+typedef struct lexpair {
+  uint32_t from, to;
+} lexpair;
+
+typedef struct lexmap {
+  lexpair *v;
+  size_t n, cap;
+} lexmap;
+
+/* Language classes that share a lexicon column: Uzbek in either script
+ * (both fold to Latin keys), Russian, English. */
+enum { CL_UZ = 0, CL_RU, CL_EN, CL_OTHER };
+
+static int lang_class(tl_lang l) {
+  switch (l) {
+  case TL_LANG_UZ_LATN:
+  case TL_LANG_UZ_CYRL: return CL_UZ;
+  case TL_LANG_RU: return CL_RU;
+  case TL_LANG_EN: return CL_EN;
+  default: return CL_OTHER;
+  }
+}
+
+static const struct {
+  const char *file;
+  int c1, c2;
+} lex_files[3] = {{"align/lex-uz-ru.tsv", CL_UZ, CL_RU},
+                  {"align/lex-uz-en.tsv", CL_UZ, CL_EN},
+                  {"align/lex-ru-en.tsv", CL_RU, CL_EN}};
+
+static int cmp_lexpair(const void *a, const void *b) {
+  const lexpair *x = a, *y = b;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  return x->to < y->to ? -1 : x->to > y->to;
+}
+
+static int lex_push(lexmap *m, uint32_t from, uint32_t to) {
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? 2 * m->cap : 1024;
+    lexpair *nv = realloc(m->v, cap * sizeof *nv);
+    if (!nv)
+      return -1;
+    m->v = nv;
+    m->cap = cap;
+  }
+  m->v[m->n++] = (lexpair){from, to};
+  return 0;
+}
+
+static void lex_finish(lexmap *m) {
+  if (m->n)
+    qsort(m->v, m->n, sizeof *m->v, cmp_lexpair);
+}
+
+/* The word key of the longest word of a phrase; 0 if none. */
+static int phrase_key(const char *s, size_t n, uint32_t *key) {
+  size_t best = 0;
+  int found = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && (s[i] == ' ' || s[i] == '-'))
+      i++;
+    size_t j = i;
+    while (j < n && s[j] != ' ' && s[j] != '-')
+      j++;
+    char fold[128], sk[8];
+    size_t fl = tl__fold_word(s + i, j - i, fold, sizeof fold);
+    size_t kl = fl >= 3 ? tl__word_skeleton(fold, fl, sk) : 0;
+    if (kl >= 2 && fl > best) {
+      best = fl;
+      *key = make_key(TL__KEY_WORD, sk, kl);
+      found = 1;
+    }
+    i = j;
+  }
+  return found;
+}
+
+/* Parses "word<TAB>translation[, translation...]" lines into fwd (first
+ * column to second) and back. name is for messages. */
+static tl_status lex_parse(tl_ctx *ctx, const char *name, const char *s,
+                           size_t n, lexmap *fwd, lexmap *back) {
+  size_t bad;
+  if (!tl__utf8_valid(s, n, &bad))
+    return tl__fail(ctx, TL_EUTF8, bad, "%s: invalid UTF-8 at byte %zu", name, bad);
+  size_t line = 0;
+  for (size_t i = 0; i < n;) {
+    const char *eol = memchr(s + i, '\n', n - i);
+    size_t e = eol ? (size_t)(eol - s) : n;
+    line++;
+    size_t le = e;
+    while (le > i && (s[le - 1] == '\r' || s[le - 1] == ' '))
+      le--;
+    if (le > i && s[i] != '#') {
+      const char *tab = memchr(s + i, '\t', le - i);
+      if (!tab)
+        return tl__fail_at(ctx, TL_ESYNTAX, i, line, 1,
+                           "%s:%zu: expected 'word<TAB>translation'", name, line);
+      uint32_t k1, k2;
+      if (phrase_key(s + i, (size_t)(tab - (s + i)), &k1)) {
+        const char *p = tab + 1, *end = s + le;
+        while (p < end) {
+          const char *c = memchr(p, ',', (size_t)(end - p));
+          const char *ce = c ? c : end;
+          if (phrase_key(p, (size_t)(ce - p), &k2) &&
+              (lex_push(fwd, k1, k2) || lex_push(back, k2, k1)))
+            return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+          p = ce + 1;
+        }
+      }
+    }
+    i = e + 1;
+  }
+  return TL_OK;
+}
+
+/* Appends the translations of key k found in m. */
+static void lex_lookup(const lexmap *m, uint32_t k, keyvec *out) {
+  size_t lo = 0, hi = m->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->v[mid].from < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < m->n && m->v[lo].from == k; lo++)
+    kv_push(out, m->v[lo].to);
+}
+
+/* --------------------------------------------------------------- aligner */
+
+struct tl_aligner {
+  tl_lang lang[2];
+  unsigned flags;
+  lexmap lex_fwd[3], lex_back[3]; /* built-in, per lex_files entry */
+  lexmap user_fwd, user_back;     /* the caller's lexicons, A to B */
+  tl__abbrevs *ab[3];             /* per class: uz, ru, en */
+  tl_converter *to_latn;          /* any Cyrillic -> uz-Latn (NULL: fold only) */
+  tl_converter *to_cyrl;          /* uz-Latn -> uz-Cyrl (for diffs shown in Cyrillic) */
+};
+
+void tl_align_options_init(tl_align_options *opts) {
+  if (opts)
+    memset(opts, 0, sizeof *opts);
+}
+
+void tl_aligner_free(tl_aligner *al) {
+  if (!al)
+    return;
+  for (int i = 0; i < 3; i++) {
+    free(al->lex_fwd[i].v);
+    free(al->lex_back[i].v);
+    tl__abbrevs_free(al->ab[i]);
+  }
+  free(al->user_fwd.v);
+  free(al->user_back.v);
+  tl_converter_free(al->to_latn);
+  tl_converter_free(al->to_cyrl);
+  free(al);
+}
+
+tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
+                         tl_aligner **out) {
+  if (!out)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_aligner_new: out is NULL");
+  *out = NULL;
+  tl_align_options def;
+  if (!opts) {
+    tl_align_options_init(&def);
+    opts = &def;
+  }
+  for (int s = 0; s < 2; s++) {
+    tl_lang l = s ? opts->lang_b : opts->lang_a;
+    if (l != TL_LANG_UNKNOWN && lang_class(l) == CL_OTHER)
+      return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET,
+                      "cannot align %s: use uz-Latn, uz-Cyrl, ru or en",
+                      tl_lang_code(l));
+  }
+  tl_aligner *al = calloc(1, sizeof *al);
+  if (!al)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  al->lang[0] = opts->lang_a;
+  al->lang[1] = opts->lang_b;
+  al->flags = opts->flags;
+  tl_status st = TL_OK;
+  static const tl_lang class_lang[3] = {TL_LANG_UZ_LATN, TL_LANG_RU, TL_LANG_EN};
+  for (int i = 0; i < 3 && !st; i++)
+    st = tl__abbrevs_load(ctx, class_lang[i], &al->ab[i]);
+  if (!(opts->flags & TL_ALIGN_NO_LEXICON)) {
+    for (int i = 0; i < 3 && !st; i++) {
+      const tl__blob *b = tl__embedded_find(lex_files[i].file);
+      if (!b)
+        continue;
+      st = lex_parse(ctx, lex_files[i].file, (const char *)b->data, b->len,
+                     &al->lex_fwd[i], &al->lex_back[i]);
+      lex_finish(&al->lex_fwd[i]);
+      lex_finish(&al->lex_back[i]);
+    }
+  }
+  for (size_t f = 0; f < opts->n_lexicon_files && !st; f++) {
+    const char *path = opts->lexicon_files[f];
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+      st = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot open lexicon", path);
+      break;
+    }
+    tl_buf data = TL_BUF_INIT;
+    char chunk[65536];
+    size_t k;
+    while (!st && (k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+      st = tl__buf_append(&data, chunk, k);
+    if (!st && ferror(fp))
+      st = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: read error", path);
+    fclose(fp);
+    if (!st)
+      st = lex_parse(ctx, path, data.data ? data.data : "", data.len,
+                     &al->user_fwd, &al->user_back);
+    tl_buf_free(&data);
+  }
+  lex_finish(&al->user_fwd);
+  lex_finish(&al->user_back);
+  if (!st) {
+    /* Transliteration is a help, not a requirement: without a converter
+     * the fold table still brings Cyrillic to Latin for comparison. */
+    tl_convert_options co;
+    tl_convert_options_init(&co);
+    co.from = TL_LANG_UNKNOWN;
+    co.to = TL_LANG_UZ_LATN;
+    co.flags = TL_CONVERT_REPLACE | TL_CONVERT_NO_SYSDICT;
+    if (tl_converter_new(ctx, &co, &al->to_latn) != TL_OK)
+      al->to_latn = NULL;
+    co.from = TL_LANG_UZ_LATN;
+    co.to = TL_LANG_UZ_CYRL;
+    if (tl_converter_new(ctx, &co, &al->to_cyrl) != TL_OK)
+      al->to_cyrl = NULL;
+  }
+  if (st) {
+    tl_aligner_free(al);
+    return st;
+  }
+  tl__ok(ctx);
+  *out = al;
+  return TL_OK;
+}
+
+/* ------------------------------------------------------- language guess */
+
+/* A guess from letters alone, until the library's detector is used here:
+ * Cyrillic with ў қ ғ ҳ is Uzbek, other Cyrillic Russian; Latin with oʻ gʻ,
+ * the tutuq or frequent Uzbek words is Uzbek, other Latin English. */
+static tl_lang guess_lang(const char *s, size_t n) {
+  size_t cyr = 0, lat = 0, uzc = 0, uzl = 0, en = 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    i += tl__utf8_decode(s + i, n - i, &cp);
+    if (cp >= 0x400 && cp <= 0x4FF) {
+      cyr++;
+      if (cp == 0x40E || cp == 0x45E || cp == 0x49A || cp == 0x49B || cp == 0x492 ||
+          cp == 0x493 || cp == 0x4B2 || cp == 0x4B3)
+        uzc++;
+    } else if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
+      lat++;
+    } else if (cp == 0x2BB || cp == 0x2BC) {
+      uzl += 3;
+    }
+  }
+  if (cyr > lat)
+    return uzc * 200 >= cyr ? TL_LANG_UZ_CYRL : TL_LANG_RU;
+  /* Count frequent function words. */
+  static const char *const uzw[] = {"va", "bilan", "uchun", "ham", "bu", "deb",
+                                    "edi", "boʻyicha", "haqida", "esa", "yil", NULL};
+  static const char *const enw[] = {"the", "and", "of", "to", "is", "in", "that",
+                                    "was", "for", "with", "on", NULL};
+  for (size_t i = 0; i < n;) {
+    while (i < n && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
+      i++;
+    size_t j = i;
+    while (j < n && (((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') ||
+                     (unsigned char)s[j] >= 0x80))
+      j++;
+    for (int k = 0; uzw[k]; k++)
+      if (strlen(uzw[k]) == j - i && strncasecmp(uzw[k], s + i, j - i) == 0)
+        uzl++;
+    for (int k = 0; enw[k]; k++)
+      if (strlen(enw[k]) == j - i && strncasecmp(enw[k], s + i, j - i) == 0)
+        en++;
+    if ((j - i > 4 && strncmp(s + j - 3, "lar", 3) == 0) ||
+        (j - i > 5 && strncmp(s + j - 4, "ning", 4) == 0))
+      uzl++;
+    i = j > i ? j : i + 1;
+  }
+  if (lat == 0)
+    return TL_LANG_UNKNOWN;
+  /* Too few of either (German, French, ...): say so rather than guess. */
+  size_t letters_per_word = 6, words = lat / letters_per_word + 1;
+  if (uzl > en && uzl * 50 >= words)
+    return TL_LANG_UZ_LATN;
+  if (en * 20 >= words)
+    return TL_LANG_EN;
+  return TL_LANG_UNKNOWN;
+}
+
+/* ----------------------------------------------------------- key sets */
+
+/* The comparison keys of one unit (a sentence, two sentences, a paragraph):
+ * its own keys, the same plus their lexicon translations into the other
+ * side's language, their weight and the unit's length in characters. */
+typedef struct kset {
+  uint32_t *k, *e;
+  float *kw; /* weight of each key of k */
+  size_t nk, ne;
+  double w, len;
+  double cnt; /* number of sentences */
+  int cross;  /* two sentences of different paragraphs */
+} kset;
+
+static double key_weight(uint32_t k) {
+  switch (tl__key_type(k)) {
+  case TL__KEY_NUMBER: return 2.5;
+  case TL__KEY_URL: return 2.0;
+  default: return 1.0;
+  }
+}
+
+/* Weight (from aw) of the keys of a that are also in b. */
+static double inter_w(const uint32_t *a, const float *aw, size_t na,
+                      const uint32_t *b, size_t nb) {
+  double w = 0;
+  size_t i = 0, j = 0;
+  while (i < na && j < nb) {
+    if (a[i] < b[j])
+      i++;
+    else if (a[i] > b[j])
+      j++;
+    else
+      w += aw[i], i++, j++;
+  }
+  return w;
+}
+
+/* Sorted union of keys with weights (a key in both keeps a's weight). */
+static int merge_weighted(const kset *x, const kset *y, kset *out) {
+  size_t na = x->nk, nb = y->nk, i = 0, j = 0, k = 0;
+  out->k = malloc((na + nb + 1) * sizeof *out->k);
+  out->kw = malloc((na + nb + 1) * sizeof *out->kw);
+  if (!out->k || !out->kw)
+    return -1;
+  while (i < na || j < nb) {
+    if (j >= nb || (i < na && x->k[i] < y->k[j]))
+      out->kw[k] = x->kw[i], out->k[k++] = x->k[i++];
+    else if (i >= na || y->k[j] < x->k[i])
+      out->kw[k] = y->kw[j], out->k[k++] = y->k[j++];
+    else
+      out->kw[k] = x->kw[i], out->k[k++] = x->k[i++], j++;
+  }
+  out->nk = k;
+  return 0;
+}
+
+/* Sorted union of two sorted sets into a new array (NULL: out of memory
+ * unless both are empty). */
+static uint32_t *merge_keys(const uint32_t *a, size_t na, const uint32_t *b,
+                            size_t nb, size_t *n) {
+  uint32_t *o = malloc((na + nb + 1) * sizeof *o);
+  size_t i = 0, j = 0, k = 0;
+  if (!o)
+    return NULL;
+  while (i < na || j < nb) {
+    if (j >= nb || (i < na && a[i] < b[j]))
+      o[k++] = a[i++];
+    else if (i >= na || b[j] < a[i])
+      o[k++] = b[j++];
+    else
+      o[k++] = a[i++], j++;
+  }
+  *n = k;
+  return o;
+}
+
+static void kset_free(kset *s) {
+  free(s->k);
+  free(s->kw);
+  free(s->e);
+  s->k = s->e = NULL;
+  s->kw = NULL;
+}
+
+static int kset_union(const kset *x, const kset *y, kset *out) {
+  memset(out, 0, sizeof *out);
+  out->e = merge_keys(x->e, x->ne, y->e, y->ne, &out->ne);
+  if (merge_weighted(x, y, out) || !out->e) {
+    kset_free(out);
+    return -1;
+  }
+  for (size_t i = 0; i < out->nk; i++)
+    out->w += out->kw[i];
+  out->len = x->len + y->len + 1;
+  out->cnt = x->cnt + y->cnt;
+  return 0;
+}
+
+/* A sequence to align: units and the unions of neighbouring pairs. */
+typedef struct seq {
+  size_t n;
+  kset *one; /* n units (owned) */
+  kset *two; /* n-1 unions one[i] + one[i+1] (owned) */
+} seq;
+
+static void seq_free(seq *s) {
+  if (s->one)
+    for (size_t i = 0; i < s->n; i++)
+      kset_free(&s->one[i]);
+  if (s->two)
+    for (size_t i = 0; i + 1 < s->n; i++)
+      kset_free(&s->two[i]);
+  free(s->one);
+  free(s->two);
+  memset(s, 0, sizeof *s);
+}
+
+/* Builds a sequence whose unit u is the union of sentence sets
+ * sent[first[u] .. first[u+1]). */
+static int seq_build(seq *s, const kset *sent, const size_t *first, size_t n) {
+  memset(s, 0, sizeof *s);
+  s->n = n;
+  s->one = calloc(n + 1, sizeof *s->one);
+  s->two = calloc(n + 1, sizeof *s->two);
+  if (!s->one || !s->two)
+    return -1;
+  for (size_t u = 0; u < n; u++) {
+    kset acc = {0};
+    acc.k = malloc(sizeof *acc.k);
+    acc.kw = malloc(sizeof *acc.kw);
+    acc.e = malloc(sizeof *acc.e);
+    if (!acc.k || !acc.e || !acc.kw) {
+      kset_free(&acc);
+      return -1;
+    }
+    acc.len = -1;
+    acc.cnt = 0;
+    for (size_t i = first[u]; i < first[u + 1]; i++) {
+      kset nx;
+      if (kset_union(&acc, &sent[i], &nx)) {
+        kset_free(&acc);
+        return -1;
+      }
+      kset_free(&acc);
+      acc = nx;
+    }
+    if (acc.len < 0)
+      acc.len = 0;
+    s->one[u] = acc;
+  }
+  for (size_t u = 0; u + 1 < n; u++)
+    if (kset_union(&s->one[u], &s->one[u + 1], &s->two[u]))
+      return -1;
+  return 0;
+}
+
+/* ----------------------------------------------------------- bead costs */
+
+typedef struct costctx {
+  const seq *x, *y;
+  double ratio; /* mean length of B per character of A */
+  double s2;    /* variance of that ratio per character */
+  double sim_w; /* weight of the anchor term */
+  double skip;  /* cost of leaving one unit unmatched */
+  double p21, p22;
+  double p_cross; /* a 2-sentence unit across a paragraph break */
+  double skip_c;  /* cost of leaving a sentence unmatched, beside its weight */
+  double f_part, p_weak; /* a merged sentence sharing less than f_part */
+  double skip_share; /* skip = sim_w * (1 - typical share * skip_share) */
+  double len_w;   /* weight of the length term */
+  double norm;    /* mean key weight of a sentence */
+} costctx;
+
+/* Gale-Church: -log of the probability of a length difference at least as
+ * large as this one under the normal model. */
+static double len_cost(const costctx *cc, double lx, double ly) {
+  double mean = (lx + ly / cc->ratio) / 2;
+  if (mean < 1)
+    mean = 1;
+  double d = (ly - lx * cc->ratio) / sqrt(mean * cc->s2);
+  double p = erfc(fabs(d) / sqrt(2.0));
+  if (p < 1e-12)
+    p = 1e-12;
+  return -log(p);
+}
+
+static const kset *unit(const seq *s, size_t i, size_t a) {
+  return a == 1 ? &s->one[i] : &s->two[i];
+}
+
+/* The anchor term counts the content left unexplained: the weight of the
+ * keys of each side that the other side does not have (directly or through
+ * the lexicon). A sentence that is left out costs its whole weight at the
+ * skip rate plus skip_c, so that putting an unrelated sentence into a
+ * neighbour's link (2-1) does not look cheaper than calling it missing,
+ * while a true translation, which explains part of its keys, is cheaper
+ * linked than skipped. */
+static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t b) {
+  if (a == 0 || b == 0) {
+    const kset *u = a ? unit(cc->x, i, a) : unit(cc->y, j, b);
+    return cc->skip_c * u->cnt + cc->skip * u->w / cc->norm;
+  }
+  const kset *x = unit(cc->x, i, a), *y = unit(cc->y, j, b);
+  double mx = inter_w(x->k, x->kw, x->nk, y->e, y->ne);
+  double my = inter_w(y->k, y->kw, y->nk, x->e, x->ne);
+  double un = (x->w - mx) + (y->w - my);
+  if (un < 0)
+    un = 0;
+  double c = cc->len_w * len_cost(cc, x->len, y->len) + cc->sim_w * un / cc->norm;
+  if (x->cross || y->cross)
+    c += cc->p_cross;
+  /* In a 2-1, 1-2 or 2-2 link each sentence must share something with the
+   * other side on its own: a sentence that shares nothing was not merged
+   * but is missing, and should not hide in its neighbour's link. */
+  if (a + b > 2) {
+    double weakest = 1;
+    for (size_t q = 0; q < a && a == 2; q++) {
+      const kset *u = &cc->x->one[i + q];
+      double fr = u->w > 0 ? inter_w(u->k, u->kw, u->nk, y->e, y->ne) / u->w : 1;
+      if (fr < weakest)
+        weakest = fr;
+    }
+    for (size_t q = 0; q < b && b == 2; q++) {
+      const kset *u = &cc->y->one[j + q];
+      double fr = u->w > 0 ? inter_w(u->k, u->kw, u->nk, x->e, x->ne) / u->w : 1;
+      if (fr < weakest)
+        weakest = fr;
+    }
+    if (weakest < cc->f_part)
+      c += cc->p_weak * (1 - weakest / cc->f_part);
+  }
+  if (a + b == 3)
+    c += cc->p21;
+  else if (a + b == 4)
+    c += cc->p22;
+  return c;
+}
+
+static double pair_share(const kset *x, const kset *y) {
+  double den = x->w + y->w;
+  if (den <= 0)
+    return 0;
+  return (inter_w(x->k, x->kw, x->nk, y->e, y->ne) + inter_w(y->k, y->kw, y->nk, x->e, x->ne)) / den;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median, over the sentences of A, of the best share of keys with a B
+ * sentence near the diagonal: what a translation shares here. */
+static double typical_share(const kset *x, size_t n, const kset *y, size_t m) {
+  if (!n || !m)
+    return 0.5;
+  double *best = malloc(n * sizeof *best);
+  if (!best)
+    return 0.5;
+  for (size_t i = 0; i < n; i++) {
+    size_t c = (size_t)((double)i * (double)m / (double)n);
+    size_t lo = c > 4 ? c - 4 : 0, hi = c + 4 < m ? c + 4 : m - 1;
+    best[i] = 0;
+    for (size_t j = lo; j <= hi; j++) {
+      double f = pair_share(&x[i], &y[j]);
+      if (f > best[i])
+        best[i] = f;
+    }
+  }
+  qsort(best, n, sizeof *best, cmp_double);
+  double med = best[n / 2];
+  free(best);
+  return med < 0.05 ? 0.05 : med;
+}
+
+/* ------------------------------------------------------ banded DP */
+
+typedef struct bead {
+  size_t i, a, j, b;
+  double cost;
+} bead;
+
+static const unsigned char BA[6] = {1, 1, 0, 2, 1, 2};
+static const unsigned char BB[6] = {1, 0, 1, 1, 2, 2};
+
+/* The band of row i: columns lo..hi (inclusive). *soft_lo / *soft_hi say
+ * that a limit comes from the width w (and may move if w grows) rather than
+ * from a hard limit such as the matched paragraphs. */
+typedef struct band {
+  size_t n, m;
+  /* Sentence level: per row, the hard limits from the paragraph alignment
+   * and the centre of the row's paragraph group (NULL: diagonal band). */
+  const size_t *hard_lo, *hard_hi;
+  const double *centre;
+} band;
+
+static void band_row(const band *bd, size_t i, size_t w, size_t *lo, size_t *hi,
+                     int *soft_lo, int *soft_hi) {
+  double c = bd->centre ? bd->centre[i]
+                        : (bd->n ? (double)i * (double)bd->m / (double)bd->n : 0);
+  size_t hl = bd->hard_lo ? bd->hard_lo[i] : 0;
+  size_t hh = bd->hard_hi ? bd->hard_hi[i] : bd->m;
+  size_t cc = (size_t)(c + 0.5);
+  size_t l = cc > w ? cc - w : 0, h = cc + w;
+  *soft_lo = l > hl;
+  *soft_hi = h < hh;
+  if (l < hl)
+    l = hl;
+  if (h > hh)
+    h = hh;
+  if (i == 0)
+    l = 0, *soft_lo = 0;
+  if (i == bd->n)
+    h = bd->m, *soft_hi = 0;
+  if (l > h)
+    l = h;
+  *lo = l;
+  *hi = h;
+}
+
+/* Aligns units 0..n of cc->x with 0..m of cc->y inside a band. Memory is
+ * linear: a backpointer byte per cell of the band, which is widened and the
+ * run repeated when the best path touches a soft edge. */
+static int dp_align(const costctx *cc, const band *bd, size_t n, size_t m,
+                    bead **out, size_t *nout) {
+  *out = NULL;
+  *nout = 0;
+  size_t big = n > m ? n : m;
+  size_t w = 8 + (n > m ? n - m : m - n) / 4;
+  for (;;) {
+    if (w > big)
+      w = big;
+    size_t *lo = malloc((n + 1) * sizeof *lo), *off = malloc((n + 2) * sizeof *off);
+    if (!lo || !off) {
+      free(lo);
+      free(off);
+      return -1;
+    }
+    size_t maxw = 1;
+    off[0] = 0;
+    for (size_t i = 0; i <= n; i++) {
+      size_t h;
+      int sl, sh;
+      band_row(bd, i, w, &lo[i], &h, &sl, &sh);
+      size_t width = h - lo[i] + 1;
+      off[i + 1] = off[i] + width;
+      if (width > maxw)
+        maxw = width;
+    }
+    unsigned char *bp = malloc(off[n + 1]);
+    double *rows = malloc(3 * maxw * sizeof *rows);
+    bead *path = malloc((n + m + 1) * sizeof *path);
+    if (!bp || !rows || !path) {
+      free(lo);
+      free(off);
+      free(bp);
+      free(rows);
+      free(path);
+      return -1;
+    }
+    for (size_t i = 0; i <= n; i++) {
+      double *row = rows + (i % 3) * maxw;
+      size_t width = off[i + 1] - off[i];
+      for (size_t x = 0; x < width; x++) {
+        size_t j = lo[i] + x;
+        row[x] = INFINITY;
+        bp[off[i] + x] = 255;
+        if (i == 0 && j == 0) {
+          row[x] = 0;
+          continue;
+        }
+        for (int t = 0; t < 6; t++) {
+          size_t a = BA[t], b = BB[t];
+          if (a > i || b > j)
+            continue;
+          size_t pi = i - a, pj = j - b;
+          if (pj < lo[pi] || pj - lo[pi] >= off[pi + 1] - off[pi])
+            continue;
+          double prev = rows[(pi % 3) * maxw + (pj - lo[pi])];
+          if (prev == INFINITY)
+            continue;
+          double c = prev + bead_cost(cc, pi, a, pj, b);
+          if (c < row[x]) {
+            row[x] = c;
+            bp[off[i] + x] = (unsigned char)t;
+          }
+        }
+      }
+    }
+    /* Trace back from (n, m). */
+    size_t i = n, j = m, np = 0;
+    int touched = 0, broken = 0;
+    while (i > 0 || j > 0) {
+      size_t width = off[i + 1] - off[i];
+      if (j < lo[i] || j - lo[i] >= width || bp[off[i] + (j - lo[i])] == 255) {
+        broken = 1;
+        break;
+      }
+      size_t l2, h2;
+      int sl, sh;
+      band_row(bd, i, w, &l2, &h2, &sl, &sh);
+      if ((j == l2 && sl) || (j == h2 && sh))
+        touched = 1;
+      int t = bp[off[i] + (j - lo[i])];
+      size_t a = BA[t], b = BB[t];
+      path[np++] = (bead){i - a, a, j - b, b, 0};
+      i -= a;
+      j -= b;
+    }
+    free(bp);
+    free(rows);
+    free(lo);
+    free(off);
+    if ((touched || broken) && w < big) {
+      free(path);
+      w *= 2;
+      continue;
+    }
+    if (broken) {
+      free(path);
+      return -2;
+    }
+    /* Reverse into document order and fill in the costs. */
+    for (size_t k = 0; k < np / 2; k++) {
+      bead t = path[k];
+      path[k] = path[np - 1 - k];
+      path[np - 1 - k] = t;
+    }
+    for (size_t k = 0; k < np; k++)
+      path[k].cost = bead_cost(cc, path[k].i, path[k].a, path[k].j, path[k].b);
+    *out = path;
+    *nout = np;
+    return 0;
+  }
+}
+
+/* ------------------------------------------------------------ alignment */
+
+struct tl_alignment {
+  tl_lang lang[2];
+  tl__doc doc[2];
+  tl_align_link *links;
+  size_t n, cap;
+  char **diff;      /* per link: word diff (same language), or NULL */
+  int same_language;
+};
+
+typedef struct doc_side {
+  tl__doc *doc;
+  tl_lang lang;
+  kset *sent; /* per sentence */
+  double chars;
+} doc_side;
+
+static int link_push(tl_alignment *r, size_t i, size_t a, size_t j, size_t b,
+                     double conf) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? 2 * r->cap : 64;
+    tl_align_link *nv = realloc(r->links, cap * sizeof *nv);
+    if (!nv)
+      return -1;
+    r->links = nv;
+    r->cap = cap;
+  }
+  tl_link_kind kind = a && b ? TL_LINK_MATCH : a ? TL_LINK_MISSING : TL_LINK_EXTRA;
+  r->links[r->n++] = (tl_align_link){i, a, j, b, conf, kind};
+  return 0;
+}
+
+static size_t count_cp(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++)
+    c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+static int is_cyrillic_lang(tl_lang l) {
+  return l == TL_LANG_UZ_CYRL || l == TL_LANG_RU;
+}
+
+/* Weights the keys of each sentence by their type and their rarity in the
+ * document (inverse document frequency): a key in every other sentence
+ * (a function word) says little about which sentence is which. */
+static tl_status idf_weights(doc_side *sd) {
+  size_t n = sd->doc->n, total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += sd->sent[i].nk;
+  uint32_t *all = malloc((total + 1) * sizeof *all);
+  if (!all)
+    return TL_ENOMEM;
+  size_t t = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t q = 0; q < sd->sent[i].nk; q++)
+      all[t++] = sd->sent[i].k[q];
+  qsort(all, total, sizeof *all, cmp_u32);
+  for (size_t i = 0; i < n; i++) {
+    kset *k = &sd->sent[i];
+    k->w = 0;
+    for (size_t q = 0; q < k->nk; q++) {
+      /* Document frequency: the run of this key in the sorted list. */
+      size_t lo = 0, hi = total;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (all[mid] < k->k[q])
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      size_t df = 0;
+      while (lo + df < total && all[lo + df] == k->k[q])
+        df++;
+      double idf = log((double)(n + 1) / ((double)df + 0.5));
+      if (idf < 0.1)
+        idf = 0.1;
+      k->kw[q] = (float)(key_weight(k->k[q]) * idf);
+      k->w += k->kw[q];
+    }
+  }
+  free(all);
+  return TL_OK;
+}
+
+/* Keys of every sentence of a side, with translations into lang `other`. */
+static tl_status side_keys(tl_ctx *ctx, const tl_aligner *al, doc_side *sd,
+                           tl_lang other, int is_b) {
+  tl__doc *d = sd->doc;
+  sd->sent = calloc(d->n + 1, sizeof *sd->sent);
+  if (!sd->sent)
+    return TL_ENOMEM;
+  const lexmap *maps[2] = {NULL, NULL};
+  int ca = lang_class(sd->lang), cb = lang_class(other);
+  for (int f = 0; f < 3; f++) {
+    if (lex_files[f].c1 == ca && lex_files[f].c2 == cb)
+      maps[0] = &al->lex_fwd[f];
+    else if (lex_files[f].c1 == cb && lex_files[f].c2 == ca)
+      maps[0] = &al->lex_back[f];
+  }
+  maps[1] = is_b ? &al->user_back : &al->user_fwd;
+  tl_buf latin = TL_BUF_INIT;
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < d->n && !st; i++) {
+    const char *s = d->text + d->sents[i].off;
+    size_t n = d->sents[i].len;
+    if (al->to_latn && is_cyrillic_lang(sd->lang)) {
+      tl_buf_clear(&latin);
+      if (tl_convert(ctx, al->to_latn, s, n, &latin, NULL, NULL) == TL_OK && latin.data) {
+        s = latin.data;
+        n = latin.len;
+      }
+    }
+    kset *k = &sd->sent[i];
+    k->len = (double)count_cp(d->text + d->sents[i].off, d->sents[i].len);
+    k->cnt = 1;
+    sd->chars += k->len;
+    k->nk = tl__text_keys(s, n, &k->k);
+    if (k->nk == (size_t)-1) {
+      k->nk = 0;
+      st = TL_ENOMEM;
+      break;
+    }
+    keyvec e = {0};
+    for (size_t q = 0; q < k->nk; q++) {
+      kv_push(&e, k->k[q]);
+      if (tl__key_type(k->k[q]) == TL__KEY_WORD)
+        for (int m = 0; m < 2; m++)
+          if (maps[m])
+            lex_lookup(maps[m], k->k[q], &e);
+    }
+    if (e.oom) {
+      free(e.v);
+      st = TL_ENOMEM;
+      break;
+    }
+    k->ne = kv_sort_unique(e.v, e.n);
+    k->e = e.v;
+    if (!k->k)
+      k->k = malloc(sizeof *k->k);
+    if (!k->e)
+      k->e = malloc(sizeof *k->e);
+    k->kw = malloc((k->nk + 1) * sizeof *k->kw);
+    if (!k->k || !k->e || !k->kw)
+      st = TL_ENOMEM;
+  }
+  if (!st)
+    st = idf_weights(sd);
+  tl_buf_free(&latin);
+  if (st == TL_ENOMEM)
+    return st;
+  tl__ok(ctx);
+  return TL_OK;
+}
+
+static void side_free(doc_side *sd) {
+  if (sd->sent)
+    for (size_t i = 0; i < sd->doc->n; i++)
+      kset_free(&sd->sent[i]);
+  free(sd->sent);
+}
+
+static double sigmoid(double x) { return 1 / (1 + exp(-x)); }
+
+/* Sentence-level alignment of the whole documents inside the band given by
+ * the paragraph alignment; appends the links with their confidence. */
+static int align_sentences(tl_alignment *r, const doc_side *A, const doc_side *B,
+                           costctx proto, const band *bd) {
+  size_t n = A->doc->n, m = B->doc->n;
+  size_t big = n > m ? n : m;
+  size_t *fid = malloc((big + 1) * sizeof *fid);
+  seq sx = {0}, sy = {0};
+  bead *path = NULL;
+  size_t np = 0;
+  int rc = -1;
+  if (!fid)
+    goto done;
+  for (size_t i = 0; i <= big; i++)
+    fid[i] = i;
+  if (seq_build(&sx, A->sent, fid, n) || seq_build(&sy, B->sent, fid, m))
+    goto done;
+  for (size_t i = 0; i + 1 < n; i++)
+    sx.two[i].cross = A->doc->sents[i].para != A->doc->sents[i + 1].para;
+  for (size_t j = 0; j + 1 < m; j++)
+    sy.two[j].cross = B->doc->sents[j].para != B->doc->sents[j + 1].para;
+  proto.x = &sx;
+  proto.y = &sy;
+  int d = dp_align(&proto, bd, n, m, &path, &np);
+  if (d == -2) {
+    /* The paragraphs left no path: align without their limits. */
+    band free_band = {n, m, NULL, NULL, NULL};
+    d = dp_align(&proto, &free_band, n, m, &path, &np);
+  }
+  if (d)
+    goto done;
+  for (size_t k = 0; k < np; k++) {
+    const bead *p = &path[k];
+    double conf;
+    if (p->a && p->b) {
+      conf = sigmoid((proto.skip * (double)(p->a + p->b) - p->cost) / 2.0);
+    } else {
+      /* How much worse would pairing it with a neighbour be? */
+      double alt = INFINITY;
+      if (p->a) {
+        for (size_t y = p->j > 1 ? p->j - 2 : 0; y < m && y <= p->j + 1; y++) {
+          double c = bead_cost(&proto, p->i, 1, y, 1);
+          if (c < alt)
+            alt = c;
+        }
+      } else {
+        for (size_t x = p->i > 1 ? p->i - 2 : 0; x < n && x <= p->i + 1; x++) {
+          double c = bead_cost(&proto, x, 1, p->j, 1);
+          if (c < alt)
+            alt = c;
+        }
+      }
+      conf = alt == INFINITY ? 0.95 : sigmoid((alt - 2 * proto.skip) / 2.0 + 1.5);
+    }
+    if (link_push(r, p->i, p->a, p->j, p->b, conf))
+      goto done;
+  }
+  rc = 0;
+done:
+  free(path);
+  seq_free(&sx);
+  seq_free(&sy);
+  free(fid);
+  return rc;
+}
+
+static tl_status same_language_diffs(tl_ctx *ctx, const tl_aligner *al,
+                                     tl_alignment *r) {
+  r->diff = calloc(r->n + 1, sizeof *r->diff);
+  if (!r->diff)
+    return TL_ENOMEM;
+  /* A is shown in B's script. */
+  const tl_converter *cv = NULL;
+  if (r->lang[0] != r->lang[1])
+    cv = r->lang[1] == TL_LANG_UZ_LATN ? al->to_latn : al->to_cyrl;
+  tl_buf a = TL_BUF_INIT, b = TL_BUF_INIT, conv = TL_BUF_INIT, diff = TL_BUF_INIT;
+  tl_status st = TL_OK;
+  for (size_t k = 0; k < r->n && !st; k++) {
+    tl_align_link *l = &r->links[k];
+    if (!l->a_count || !l->b_count)
+      continue;
+    tl_buf_clear(&a);
+    tl_buf_clear(&b);
+    tl_buf_clear(&conv);
+    tl_buf_clear(&diff);
+    for (size_t i = 0; i < l->a_count && !st; i++) {
+      const tl__sent *s = &r->doc[0].sents[l->a_first + i];
+      if (i)
+        st = tl__buf_putc(&a, ' ');
+      if (!st)
+        st = tl__buf_append(&a, r->doc[0].text + s->off, s->len);
+    }
+    for (size_t i = 0; i < l->b_count && !st; i++) {
+      const tl__sent *s = &r->doc[1].sents[l->b_first + i];
+      if (i)
+        st = tl__buf_putc(&b, ' ');
+      if (!st)
+        st = tl__buf_append(&b, r->doc[1].text + s->off, s->len);
+    }
+    if (st)
+      break;
+    const char *shown = a.data;
+    size_t shown_len = a.len;
+    if (cv && tl_convert(ctx, cv, a.data, a.len, &conv, NULL, NULL) == TL_OK && conv.data) {
+      shown = conv.data;
+      shown_len = conv.len;
+    }
+    int d = tl__word_diff(shown, shown_len, b.data, b.len, &diff);
+    if (d < 0) {
+      st = TL_ENOMEM;
+    } else if (d > 0) {
+      l->kind = TL_LINK_CHANGED;
+      r->diff[k] = strdup(diff.data);
+      if (!r->diff[k])
+        st = TL_ENOMEM;
+    }
+  }
+  tl_buf_free(&a);
+  tl_buf_free(&b);
+  tl_buf_free(&conv);
+  tl_buf_free(&diff);
+  return st;
+}
+
+void tl_alignment_free(tl_alignment *r) {
+  if (!r)
+    return;
+  if (r->diff)
+    for (size_t k = 0; k < r->n; k++)
+      free(r->diff[k]);
+  free(r->diff);
+  free(r->links);
+  tl__doc_free(&r->doc[0]);
+  tl__doc_free(&r->doc[1]);
+  free(r);
+}
+
+tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
+                   size_t a_len, const char *b, size_t b_len,
+                   tl_alignment **out) {
+  if (!out || !al || (!a && a_len) || (!b && b_len))
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_align: NULL argument");
+  *out = NULL;
+  const char *txt[2] = {a ? a : "", b ? b : ""};
+  size_t len[2] = {a_len, b_len};
+  for (int s = 0; s < 2; s++) {
+    size_t bad;
+    if (!tl__utf8_valid(txt[s], len[s], &bad)) {
+      size_t line = 1, col = 1;
+      for (size_t i = 0; i < bad; i++) {
+        if (txt[s][i] == '\n')
+          line++, col = 1;
+        else if (((unsigned char)txt[s][i] & 0xC0) != 0x80)
+          col++;
+      }
+      return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
+                         "%s: invalid UTF-8 (byte 0x%02X) at byte %zu", s ? "B" : "A",
+                         (unsigned char)txt[s][bad], bad);
+    }
+  }
+  tl_alignment *r = calloc(1, sizeof *r);
+  if (!r)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  tl_status st = TL_OK;
+  doc_side sd[2];
+  memset(sd, 0, sizeof sd);
+  for (int s = 0; s < 2 && !st; s++) {
+    r->lang[s] = al->lang[s] ? al->lang[s] : guess_lang(txt[s], len[s]);
+    unsigned mode = 0;
+    if (al->flags & TL_ALIGN_SEGMENTED)
+      mode |= TL__SEG_SEGMENTED;
+    else if (al->flags & (s ? TL_ALIGN_HTML_B : TL_ALIGN_HTML_A))
+      mode |= TL__SEG_HTML;
+    else if (al->flags & (s ? TL_ALIGN_MARKDOWN_B : TL_ALIGN_MARKDOWN_A))
+      mode |= TL__SEG_MARKDOWN;
+    int cl = lang_class(r->lang[s]);
+    st = tl__doc_build(ctx, txt[s], len[s], mode, cl < 3 ? al->ab[cl] : NULL, &r->doc[s]);
+    sd[s].doc = &r->doc[s];
+    sd[s].lang = r->lang[s];
+  }
+  r->same_language = !st && lang_class(r->lang[0]) == lang_class(r->lang[1]) &&
+                     lang_class(r->lang[0]) != CL_OTHER;
+  for (int s = 0; s < 2 && !st; s++)
+    st = side_keys(ctx, al, &sd[s], r->lang[!s], s);
+  if (st) {
+    if (st == TL_ENOMEM)
+      tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+    side_free(&sd[0]);
+    side_free(&sd[1]);
+    tl_alignment_free(r);
+    return st;
+  }
+  costctx cc = {0};
+  cc.ratio = sd[0].chars > 0 && sd[1].chars > 0 ? sd[1].chars / sd[0].chars : 1.0;
+  if (cc.ratio < 0.5 || cc.ratio > 2)
+    cc.ratio = cc.ratio < 0.5 ? 0.5 : 2;
+  cc.s2 = r->same_language ? 2.0 : 6.8;
+  cc.sim_w = 10.0;
+  cc.skip = 10.0;
+  cc.p21 = 3.0;
+  cc.p22 = 6.0;
+  cc.p_cross = 3.0;
+  cc.skip_c = 1.0;
+  cc.f_part = 0.15;
+  cc.p_weak = 6.0;
+  cc.skip_share = 0.3;
+  cc.len_w = 0.5;
+  double wsum = 0, cnt = 0;
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < r->doc[s].n; i++)
+      wsum += sd[s].sent[i].w, cnt++;
+  cc.norm = cnt > 0 && wsum > cnt ? wsum / cnt : 1.0;
+  if (getenv("TL_ALIGN_PARAMS"))
+    sscanf(getenv("TL_ALIGN_PARAMS"), "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", &cc.sim_w, &cc.skip, &cc.p21, &cc.p22, &cc.s2, &cc.skip_c, &cc.len_w, &cc.f_part, &cc.p_weak, &cc.skip_share);
+  /* How much do translations share in this pair of documents? The skip
+   * rate follows, so that a sentence is called missing when it shares
+   * clearly less than translations here typically do. */
+  double ft = typical_share(sd[0].sent, r->doc[0].n, sd[1].sent, r->doc[1].n);
+  cc.skip = cc.sim_w * (1 - ft * cc.skip_share);
+
+  /* Paragraphs first. */
+  size_t np[2];
+  size_t *first[2] = {NULL, NULL};
+  seq ps[2] = {{0}, {0}};
+  bead *pp = NULL;
+  size_t npp = 0;
+  int fail = 0;
+  for (int s = 0; s < 2 && !fail; s++) {
+    const tl__doc *d = &r->doc[s];
+    np[s] = d->npara;
+    first[s] = malloc((np[s] + 1) * sizeof *first[s]);
+    if (!first[s]) {
+      fail = 1;
+      break;
+    }
+    size_t p = 0;
+    for (size_t i = 0; i < d->n; i++)
+      while (p <= d->sents[i].para)
+        first[s][p++] = i;
+    while (p <= np[s])
+      first[s][p++] = d->n;
+    fail = seq_build(&ps[s], sd[s].sent, first[s], np[s]);
+  }
+  if (!fail) {
+    costctx pc = cc;
+    pc.x = &ps[0];
+    pc.y = &ps[1];
+    band pb = {np[0], np[1], NULL, NULL, NULL};
+    fail = dp_align(&pc, &pb, np[0], np[1], &pp, &npp) != 0;
+    if (getenv("TL_ALIGN_DEBUG"))
+      for (size_t k = 0; k < npp; k++)
+        fprintf(stderr, "para %zu+%zu %zu+%zu cost %.2f\n", pp[k].i, pp[k].a, pp[k].j, pp[k].b, pp[k].cost);
+  }
+  /* Then sentences, each A sentence limited to the B sentences of the
+   * paragraphs matched with its own and with its neighbours. */
+  size_t n = r->doc[0].n, m = r->doc[1].n;
+  size_t *rb0 = NULL, *rb1 = NULL, *ga0 = NULL, *ga1 = NULL;
+  size_t *hard_lo = NULL, *hard_hi = NULL;
+  double *centre = NULL;
+  if (!fail) {
+    size_t P = np[0] ? np[0] : 1;
+    rb0 = calloc(P, sizeof *rb0);
+    rb1 = calloc(P, sizeof *rb1);
+    ga0 = calloc(P, sizeof *ga0);
+    ga1 = calloc(P, sizeof *ga1);
+    hard_lo = calloc(n + 1, sizeof *hard_lo);
+    hard_hi = calloc(n + 1, sizeof *hard_hi);
+    centre = calloc(n + 1, sizeof *centre);
+    fail = !rb0 || !rb1 || !ga0 || !ga1 || !hard_lo || !hard_hi || !centre;
+  }
+  if (!fail) {
+    for (size_t k = 0; k < npp; k++) {
+      const bead *p = &pp[k];
+      for (size_t q = p->i; q < p->i + p->a; q++) {
+        rb0[q] = first[1][p->j];
+        rb1[q] = first[1][p->j + p->b];
+        ga0[q] = first[0][p->i];
+        ga1[q] = first[0][p->i + p->a];
+      }
+    }
+    for (size_t i = 0; i <= n; i++) {
+      size_t p = i < n ? r->doc[0].sents[i].para : (np[0] ? np[0] - 1 : 0);
+      size_t pl = p > 0 ? p - 1 : 0, ph = p + 1 < np[0] ? p + 1 : p;
+      hard_lo[i] = np[0] ? rb0[pl] : 0;
+      hard_hi[i] = np[0] ? rb1[ph] : m;
+      double span = ga1[p] > ga0[p] ? (double)(ga1[p] - ga0[p]) : 1;
+      centre[i] = np[0] ? (double)rb0[p] + (double)(i - ga0[p]) *
+                                               (double)(rb1[p] - rb0[p]) / span
+                        : (double)m;
+    }
+    band sb = {n, m, hard_lo, hard_hi, centre};
+    if (getenv("TL_ALIGN_NOPARA"))
+      sb.hard_lo = sb.hard_hi = NULL, sb.centre = NULL;
+    fail = align_sentences(r, &sd[0], &sd[1], cc, &sb);
+  }
+  free(rb0);
+  free(rb1);
+  free(ga0);
+  free(ga1);
+  free(hard_lo);
+  free(hard_hi);
+  free(centre);
+  free(pp);
+  for (int s = 0; s < 2; s++) {
+    seq_free(&ps[s]);
+    free(first[s]);
+  }
+  side_free(&sd[0]);
+  side_free(&sd[1]);
+  if (!fail && r->same_language)
+    st = same_language_diffs(ctx, al, r);
+  if (fail || st) {
+    tl_alignment_free(r);
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  }
+  tl__ok(ctx);
+  *out = r;
+  return TL_OK;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+const tl_align_link *tl_alignment_links(const tl_alignment *r, size_t *count) {
+  if (count)
+    *count = r ? r->n : 0;
+  return r ? r->links : NULL;
+}
+
+tl_lang tl_alignment_lang(const tl_alignment *r, int side) {
+  return r && (side == 0 || side == 1) ? r->lang[side] : TL_LANG_UNKNOWN;
+}
+
+size_t tl_alignment_sentence_count(const tl_alignment *r, int side) {
+  return r && (side == 0 || side == 1) ? r->doc[side].n : 0;
+}
+
+size_t tl_alignment_paragraph_count(const tl_alignment *r, int side) {
+  return r && (side == 0 || side == 1) ? r->doc[side].npara : 0;
+}
+
+tl_status tl_alignment_sentence(const tl_alignment *r, int side, size_t i,
+                                const char **text, size_t *len, size_t *para) {
+  if (!r || (side != 0 && side != 1) || i >= r->doc[side].n)
+    return TL_EINVAL;
+  const tl__sent *s = &r->doc[side].sents[i];
+  if (text)
+    *text = r->doc[side].text + s->off;
+  if (len)
+    *len = s->len;
+  if (para)
+    *para = s->para;
+  return TL_OK;
+}
+
+int tl_align_link_is_problem(const tl_align_link *l) {
+  return l && (l->kind != TL_LINK_MATCH || l->confidence < TL_ALIGN_LOW_CONFIDENCE);
+}
+
+/* --------------------------------------------------------------- output */
+
+static const char *kind_name(tl_link_kind k) {
+  switch (k) {
+  case TL_LINK_MISSING: return "missing";
+  case TL_LINK_EXTRA: return "extra";
+  case TL_LINK_CHANGED: return "changed";
+  default: return "match";
+  }
+}
+
+static tl_status put_ids(tl_buf *o, size_t first, size_t count, const char *sep) {
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < count && !st; i++)
+    st = tl__buf_printf(o, "%s%zu", i ? sep : "", first + i);
+  return st;
+}
+
+/* The sentences of one side of a link, joined by spaces. */
+static tl_status put_text(tl_buf *o, const tl_alignment *r, int side,
+                          size_t first, size_t count,
+                          tl_status (*esc)(tl_buf *, const char *, size_t)) {
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < count && !st; i++) {
+    const tl__sent *s = &r->doc[side].sents[first + i];
+    if (i)
+      st = tl__buf_putc(o, ' ');
+    if (!st)
+      st = esc(o, r->doc[side].text + s->off, s->len);
+  }
+  return st;
+}
+
+static tl_status esc_none(tl_buf *o, const char *s, size_t n) {
+  return tl__buf_append(o, s, n);
+}
+
+static tl_status esc_json(tl_buf *o, const char *s, size_t n) {
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < n && !st; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\')
+      st = tl__buf_putc(o, '\\'), st = st ? st : tl__buf_putc(o, (char)c);
+    else if (c < 0x20)
+      st = tl__buf_printf(o, "\\u%04x", c);
+    else
+      st = tl__buf_putc(o, (char)c);
+  }
+  return st;
+}
+
+/* XML/HTML text: & < > " escaped; characters XML 1.0 forbids dropped. */
+static tl_status esc_xml(tl_buf *o, const char *s, size_t n) {
+  tl_status st = TL_OK;
+  for (size_t i = 0; i < n && !st; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '&')
+      st = tl__buf_puts(o, "&amp;");
+    else if (c == '<')
+      st = tl__buf_puts(o, "&lt;");
+    else if (c == '>')
+      st = tl__buf_puts(o, "&gt;");
+    else if (c == '"')
+      st = tl__buf_puts(o, "&quot;");
+    else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      continue;
+    else
+      st = tl__buf_putc(o, (char)c);
+  }
+  return st;
+}
+
+/* A diff "a [-old-]{+new+} b" as HTML with <del> and <ins>. */
+static tl_status diff_html(tl_buf *o, const char *d) {
+  tl_status st = TL_OK;
+  while (*d && !st) {
+    if (strncmp(d, "[-", 2) == 0 || strncmp(d, "{+", 2) == 0) {
+      int del = d[0] == '[';
+      const char *end = strstr(d + 2, del ? "-]" : "+}");
+      if (end) {
+        st = tl__buf_puts(o, del ? "<del>" : "<ins>");
+        if (!st)
+          st = esc_xml(o, d + 2, (size_t)(end - d - 2));
+        if (!st)
+          st = tl__buf_puts(o, del ? "</del>" : "</ins>");
+        d = end + 2;
+        continue;
+      }
+    }
+    const char *nx = d + 1;
+    while (*nx && strncmp(nx, "[-", 2) != 0 && strncmp(nx, "{+", 2) != 0)
+      nx++;
+    st = esc_xml(o, d, (size_t)(nx - d));
+    d = nx;
+  }
+  return st;
+}
+
+typedef struct summary {
+  size_t links, matched, missing, extra, changed, low;
+} summary;
+
+static summary summarize(const tl_alignment *r) {
+  summary s = {0};
+  for (size_t k = 0; k < r->n; k++) {
+    const tl_align_link *l = &r->links[k];
+    s.links++;
+    switch (l->kind) {
+    case TL_LINK_MATCH: s.matched++; break;
+    case TL_LINK_MISSING: s.missing += l->a_count; break;
+    case TL_LINK_EXTRA: s.extra += l->b_count; break;
+    case TL_LINK_CHANGED: s.changed++; break;
+    }
+    if (l->a_count && l->b_count && l->confidence < TL_ALIGN_LOW_CONFIDENCE)
+      s.low++;
+  }
+  return s;
+}
+
+static tl_status write_tsv(const tl_alignment *r, unsigned flags, tl_buf *o) {
+  tl_status st = TL_OK;
+  for (size_t k = 0; k < r->n && !st; k++) {
+    const tl_align_link *l = &r->links[k];
+    if ((flags & TL_ALIGN_ONLY_PROBLEMS) && !tl_align_link_is_problem(l))
+      continue;
+    st = put_ids(o, l->a_first, l->a_count, ",");
+    if (!st)
+      st = tl__buf_putc(o, '\t');
+    if (!st)
+      st = put_ids(o, l->b_first, l->b_count, ",");
+    if (!st)
+      st = tl__buf_printf(o, "\t%.2f\t", l->confidence);
+    if (!st)
+      st = put_text(o, r, 0, l->a_first, l->a_count, esc_none);
+    if (!st)
+      st = tl__buf_putc(o, '\t');
+    if (!st)
+      st = put_text(o, r, 1, l->b_first, l->b_count, esc_none);
+    if (!st)
+      st = tl__buf_putc(o, '\n');
+  }
+  return st;
+}
+
+static tl_status write_json(const tl_alignment *r, unsigned flags, tl_buf *o) {
+  summary s = summarize(r);
+  tl_status st = tl__buf_printf(
+      o,
+      "{\"langs\":[\"%s\",\"%s\"],\"sentences\":[%zu,%zu],\"paragraphs\":[%zu,%zu],"
+      "\"summary\":{\"links\":%zu,\"matched\":%zu,\"missing\":%zu,\"extra\":%zu,"
+      "\"changed\":%zu,\"low_confidence\":%zu},\n\"links\":[",
+      tl_lang_code(r->lang[0]), tl_lang_code(r->lang[1]), r->doc[0].n, r->doc[1].n,
+      r->doc[0].npara, r->doc[1].npara, s.links, s.matched, s.missing, s.extra,
+      s.changed, s.low);
+  int first = 1;
+  for (size_t k = 0; k < r->n && !st; k++) {
+    const tl_align_link *l = &r->links[k];
+    if ((flags & TL_ALIGN_ONLY_PROBLEMS) && !tl_align_link_is_problem(l))
+      continue;
+    st = tl__buf_puts(o, first ? "\n{\"a\":[" : ",\n{\"a\":[");
+    first = 0;
+    if (!st)
+      st = put_ids(o, l->a_first, l->a_count, ",");
+    if (!st)
+      st = tl__buf_puts(o, "],\"b\":[");
+    if (!st)
+      st = put_ids(o, l->b_first, l->b_count, ",");
+    if (!st)
+      st = tl__buf_printf(o, "],\"confidence\":%.3f,\"kind\":\"%s\",\"a_text\":\"",
+                          l->confidence, kind_name(l->kind));
+    if (!st)
+      st = put_text(o, r, 0, l->a_first, l->a_count, esc_json);
+    if (!st)
+      st = tl__buf_puts(o, "\",\"b_text\":\"");
+    if (!st)
+      st = put_text(o, r, 1, l->b_first, l->b_count, esc_json);
+    if (!st)
+      st = tl__buf_putc(o, '"');
+    if (!st && r->diff && r->diff[k]) {
+      st = tl__buf_puts(o, ",\"diff\":\"");
+      if (!st)
+        st = esc_json(o, r->diff[k], strlen(r->diff[k]));
+      if (!st)
+        st = tl__buf_putc(o, '"');
+    }
+    if (!st)
+      st = tl__buf_putc(o, '}');
+  }
+  if (!st)
+    st = tl__buf_puts(o, "\n]}\n");
+  return st;
+}
+
+/* BCP 47 code for xml:lang; "und" (undetermined) for an unknown language. */
+static const char *bcp47(tl_lang l) {
+  return l == TL_LANG_UNKNOWN || l == TL_LANG_MIXED ? "und" : tl_lang_code(l);
+}
+
+static tl_status write_tmx(const tl_alignment *r, unsigned flags, tl_buf *o) {
+  tl_status st = tl__buf_printf(
+      o,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<tmx version=\"1.4\">\n"
+      "  <header creationtool=\"translit\" creationtoolversion=\"%s\"\n"
+      "          segtype=\"sentence\" o-tmf=\"translit\" adminlang=\"en\"\n"
+      "          srclang=\"%s\" datatype=\"plaintext\"/>\n"
+      "  <body>\n",
+      TL_VERSION_STRING, bcp47(r->lang[0]));
+  size_t tuid = 0;
+  for (size_t k = 0; k < r->n && !st; k++) {
+    const tl_align_link *l = &r->links[k];
+    /* A translation memory takes only the pairs it can trust. */
+    if (!l->a_count || !l->b_count || l->confidence < TL_ALIGN_LOW_CONFIDENCE)
+      continue;
+    if ((flags & TL_ALIGN_ONLY_PROBLEMS) && !tl_align_link_is_problem(l))
+      continue;
+    st = tl__buf_printf(o,
+                        "    <tu tuid=\"%zu\">\n"
+                        "      <prop type=\"x-confidence\">%.2f</prop>\n"
+                        "      <prop type=\"x-sentences\">%zu-%zu</prop>\n"
+                        "      <tuv xml:lang=\"%s\"><seg>",
+                        ++tuid, l->confidence, l->a_count, l->b_count,
+                        bcp47(r->lang[0]));
+    if (!st)
+      st = put_text(o, r, 0, l->a_first, l->a_count, esc_xml);
+    if (!st)
+      st = tl__buf_printf(o, "</seg></tuv>\n      <tuv xml:lang=\"%s\"><seg>",
+                          bcp47(r->lang[1]));
+    if (!st)
+      st = put_text(o, r, 1, l->b_first, l->b_count, esc_xml);
+    if (!st)
+      st = tl__buf_puts(o, "</seg></tuv>\n    </tu>\n");
+  }
+  if (!st)
+    st = tl__buf_puts(o, "  </body>\n</tmx>\n");
+  return st;
+}
+
+static const char html_style[] =
+    "body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
+    "h1{font-size:1.3em}"
+    ".summary{padding:.6em 1em;background:#f4f4f4;border-radius:6px;margin-bottom:1em}"
+    ".summary span{margin-right:1.2em}"
+    "table{border-collapse:collapse;width:100%}"
+    "td,th{border-bottom:1px solid #ddd;padding:.35em .5em;vertical-align:top}"
+    "th{text-align:left;background:#fafafa}"
+    "td.ids,td.conf{white-space:nowrap;color:#666;font-size:.85em;width:4em}"
+    "td.text{width:45%}"
+    "tr.missing td.a{background:#ffe3e3}tr.missing td.b{background:#fff5f5}"
+    "tr.extra td.b{background:#e3f0ff}tr.extra td.a{background:#f5f9ff}"
+    "tr.low td.conf{background:#fff3c4;font-weight:bold}"
+    "tr.changed td{background:#fffbe6}"
+    "del{background:#ffc9c9;text-decoration:line-through}"
+    "ins{background:#c9f5c9;text-decoration:none}"
+    ".tag{font-size:.75em;padding:0 .4em;border-radius:3px;background:#eee;margin-left:.4em}";
+
+static tl_status write_html(const tl_alignment *r, unsigned flags, tl_buf *o) {
+  summary s = summarize(r);
+  const char *la = tl_lang_code(r->lang[0]), *lb = tl_lang_code(r->lang[1]);
+  tl_status st = tl__buf_printf(
+      o,
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>Alignment %s / %s</title>\n<style>%s</style>\n</head>\n<body>\n"
+      "<h1>Alignment: %s (A, %zu sentences) / %s (B, %zu sentences)</h1>\n"
+      "<div class=\"summary\" id=\"summary\"><span>%zu links</span>"
+      "<span>%zu matched</span><span class=\"n-missing\">%zu missing from B</span>"
+      "<span class=\"n-extra\">%zu extra in B</span>"
+      "<span class=\"n-changed\">%zu changed</span>"
+      "<span class=\"n-low\">%zu low confidence</span></div>\n"
+      "<table>\n<tr><th>A</th><th>%s</th><th>B</th><th>%s</th><th>confidence</th></tr>\n",
+      la, lb, html_style, la, r->doc[0].n, lb, r->doc[1].n, s.links, s.matched,
+      s.missing, s.extra, s.changed, s.low, la, lb);
+  for (size_t k = 0; k < r->n && !st; k++) {
+    const tl_align_link *l = &r->links[k];
+    if ((flags & TL_ALIGN_ONLY_PROBLEMS) && !tl_align_link_is_problem(l))
+      continue;
+    int low = l->a_count && l->b_count && l->confidence < TL_ALIGN_LOW_CONFIDENCE;
+    st = tl__buf_printf(o, "<tr class=\"%s%s\" data-kind=\"%s\"><td class=\"ids\">",
+                        kind_name(l->kind), low ? " low" : "", kind_name(l->kind));
+    if (!st)
+      st = put_ids(o, l->a_first, l->a_count, ", ");
+    if (!st)
+      st = tl__buf_puts(o, "</td><td class=\"text a\">");
+    if (!st)
+      st = put_text(o, r, 0, l->a_first, l->a_count, esc_xml);
+    if (!st && l->kind == TL_LINK_MISSING)
+      st = tl__buf_puts(o, "<span class=\"tag\">missing from B</span>");
+    if (!st)
+      st = tl__buf_puts(o, "</td><td class=\"ids\">");
+    if (!st)
+      st = put_ids(o, l->b_first, l->b_count, ", ");
+    if (!st)
+      st = tl__buf_puts(o, "</td><td class=\"text b\">");
+    if (!st && r->diff && r->diff[k])
+      st = diff_html(o, r->diff[k]);
+    else if (!st)
+      st = put_text(o, r, 1, l->b_first, l->b_count, esc_xml);
+    if (!st && l->kind == TL_LINK_EXTRA)
+      st = tl__buf_puts(o, "<span class=\"tag\">extra in B</span>");
+    if (!st)
+      st = tl__buf_printf(o, "</td><td class=\"conf\">%.2f</td></tr>\n", l->confidence);
+  }
+  if (!st)
+    st = tl__buf_puts(o, "</table>\n</body>\n</html>\n");
+  return st;
+}
+
+tl_status tl_alignment_write(tl_ctx *ctx, const tl_alignment *r,
+                             tl_align_format format, unsigned flags,
+                             tl_buf *out) {
+  if (!r || !out)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_alignment_write: NULL argument");
+  tl_status st;
+  switch (format) {
+  case TL_ALIGN_TSV: st = write_tsv(r, flags, out); break;
+  case TL_ALIGN_JSON: st = write_json(r, flags, out); break;
+  case TL_ALIGN_TMX: st = write_tmx(r, flags, out); break;
+  case TL_ALIGN_HTML: st = write_html(r, flags, out); break;
+  default:
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown alignment format %d",
+                    (int)format);
+  }
+  if (st)
+    return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+  tl__ok(ctx);
+  return TL_OK;
+}
