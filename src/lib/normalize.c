@@ -717,7 +717,8 @@ static void pass_apostrophes(norm *nm) {
       target = 0; /* O'Neill, D’Artagnan: a name (Uzbek writes O‘ with ‘) */
     } else if (mid) {
       /* English possessives and contractions ('s 't 're 've 'll 'd) are
-       * left whatever the context: no Uzbek word ends so. */
+       * left whatever the context after other letters: no Uzbek word ends
+       * so with a tutuq. */
       char suf[4] = {0};
       size_t sl = 0;
       for (size_t k = i + 1; k < we && sl < 3; k++)
@@ -726,13 +727,15 @@ static void pass_apostrophes(norm *nm) {
                       (strcmp(suf, "s") == 0 || (strcmp(suf, "t") == 0 && (p | 0x20) == 'n') ||
                        strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0 ||
                        strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0);
-      if (en_suffix) {
-        target = 0;
-      } else if (og) {
+      if (og) {
         /* o'/g' before a letter: the Uzbek letters oʻ gʻ. English has no
          * such words beyond its list (o'clock) and names (O'Neill), so
-         * the language is not asked: that keeps dirty Uzbek text fast. */
-        target = 1;
+         * the language is asked only for a possessive-like ending (dog's,
+         * Diego's against toʻs-toʻs): that keeps dirty Uzbek text fast. */
+        if (!en_suffix || c == 0x2018 || c == '`' || latin_context(nm) != TL_LANG_EN)
+          target = 1;
+      } else if (en_suffix) {
+        target = 0;
       } else {
         /* Between other letters: the tutuq (ta'lim, san'at) in Uzbek text. */
         tl_lang ctx = latin_context(nm);
@@ -859,28 +862,74 @@ static const unsigned char ascii_class[128] = {
 /* 1 if line s[0..n) may need work; 0 if it is certainly left as it is.
  * This is the whole cost of clean text, so ASCII and Cyrillic (two-byte
  * sequences D0..D3) are checked inline. */
+static int lower_twin(uint32_t c) {
+  switch (c) {
+  case 'a': case 'c': case 'e': case 'o': case 'p': case 'x': case 'y': case 'i':
+  case 'j': case 's': case 'k': case 0xEB:
+  case 0x430: case 0x441: case 0x435: case 0x43E: case 0x440: case 0x445:
+  case 0x443: case 0x456: case 0x458: case 0x455: case 0x43A: case 0x451:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* What the quick check learns of the words of a line for the look-alike
+ * rules: a word with letters of both scripts, or a lower-case word all of
+ * twins (Russian "a" typed in Latin), are the only ones that may change. */
+typedef struct word_scan {
+  int lat, cyr, twins;   /* current word: has Latin, Cyrillic; all lower twins */
+  int mixed;             /* some word had both scripts */
+  int twin_lat, twin_cyr; /* some word was all lower-case twins, per script */
+  size_t n_lat, n_cyr;   /* letters of the line per script */
+} word_scan;
+
+static void word_letter(word_scan *w, uint32_t c, int script) {
+  if (script == 1)
+    w->lat = 1, w->n_lat++;
+  else
+    w->cyr = 1, w->n_cyr++;
+  if (!lower_twin(c))
+    w->twins = 0;
+}
+static void word_end(word_scan *w) {
+  if (w->lat && w->cyr)
+    w->mixed = 1;
+  else if (w->twins && w->lat)
+    w->twin_lat = 1;
+  else if (w->twins && w->cyr)
+    w->twin_cyr = 1;
+  w->lat = w->cyr = 0;
+  w->twins = 1;
+}
+
+/* 1 if line s[0..n) may need work; 0 if it is certainly left as it is.
+ * This is the whole cost of clean text, so ASCII and Cyrillic (two-byte
+ * sequences D0..D3) are checked inline. */
 static int line_needs_work(const norm *nm, const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   unsigned f = nm->flags;
   unsigned mask = A_CTRL | ((f & TL_NORM_NO_APOSTROPHES) ? 0 : A_APOS) |
                   ((f & TL_NORM_QUOTES) ? A_QUOTE : 0) | ((f & TL_NORM_DASHES) ? A_DASH : 0);
   int fold = !(f & TL_NORM_KEEP_SPACES), ell = (f & TL_NORM_ELLIPSIS) != 0;
-  int lat = 0, cyr = 0, seen = 0;
+  int seen = 0;
+  word_scan w = {0, 0, 1, 0, 0, 0, 0, 0};
   uint32_t prev = 0;
   size_t i = 0;
   while (i < n) {
     unsigned char b = s[i];
     if (b < 0x80) {
       unsigned cl = ascii_class[b];
-      if (cl) {
+      if (cl == A_LETTER) {
+        word_letter(&w, b, 1);
+      } else {
         if (cl & mask)
           return 1;
-        if (cl == A_LETTER)
-          lat = 1;
-        else if (cl == A_SPACE && prev == ' ' && seen && fold)
+        if (cl == A_SPACE && prev == ' ' && seen && fold)
           return 1;
-        else if (cl == A_DOT && ell && i + 1 < n && s[i + 1] == '.')
+        if (cl == A_DOT && ell && i + 1 < n && s[i + 1] == '.')
           return 1;
+        word_end(&w);
       }
       seen |= b != ' ' && b != '\t';
       prev = b;
@@ -892,7 +941,7 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
       uint32_t c = ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
       if (c >= 0x482 && c <= 0x489)
         return 1; /* Cyrillic combining marks */
-      cyr = 1;
+      word_letter(&w, c, 2);
       prev = c;
       i += 2;
       continue;
@@ -906,6 +955,7 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
       if (!(f & TL_NORM_NO_APOSTROPHES) &&
           (nm->style != TL_APOS_MODERN || (c == OKINA) != is_og(prev)))
         return 1;
+      word_end(&w); /* an apostrophe ends a word for the look-alike rules */
       prev = c;
       continue;
     }
@@ -925,12 +975,20 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
     if (!tl__norm_stable(c, (f & TL_NORM_NFKC) != 0))
       return 1;
     if (is_cyrillic_letter(c))
-      cyr = 1;
+      word_letter(&w, c, 2);
     else if (is_latin_letter(c))
-      lat = 1;
+      word_letter(&w, c, 1);
+    else if (!u_getCombiningClass((UChar32)c))
+      word_end(&w);
     prev = c;
   }
-  return lat && cyr && !(f & TL_NORM_NO_LOOKALIKES);
+  word_end(&w);
+  if (f & TL_NORM_NO_LOOKALIKES)
+    return 0;
+  /* Mirrors pass_lookalikes: a word of the minority script all of twins. */
+  size_t total = w.n_lat + w.n_cyr;
+  return w.mixed || (w.twin_lat && w.n_cyr && w.n_lat * 3 < total) ||
+         (w.twin_cyr && w.n_lat && w.n_cyr * 3 < total);
 }
 
 /* Decodes the line into units, dropping what is invisible or a control
