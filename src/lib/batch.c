@@ -1929,8 +1929,10 @@ static tl_status run_tree(batch *b, const char *dst, dst_kind dk, int src_is_dir
   if (src_is_dir) {
     st = walk(b, b->src, "", &l, &skipped);
     if (!st) {
-      qsort(l.v, l.n, sizeof *l.v, cmp_entry);
-      qsort(skipped.v, skipped.n, sizeof *skipped.v, cmp_entry);
+      if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_entry);
+      if (skipped.n > 1)
+        qsort(skipped.v, skipped.n, sizeof *skipped.v, cmp_entry);
       for (size_t i = 0; i < l.n; i++)
         b->work_total += l.v[i]->size;
       b->stats.files_total = l.n + skipped.n;
