@@ -649,7 +649,6 @@ static void pass_lookalikes(norm *nm) {
     if (!(before == other || after == other) || (before && before != other) ||
         (after && after != other))
       continue;
-    size_t n = we - ws;
     /* Lower case only: Coca, OK, CPU, группа B, витамин C are names,
      * abbreviations and labels. */
     int lower = 1;
