@@ -27,7 +27,8 @@ enum {
   S_RCDATA      /* content of title, textarea: text, but no tags inside */
 };
 
-enum { A_OTHER = 0, A_CONVERT, A_TRANSLATE }; /* attr_kind */
+/* attr_kind: what the value of the attribute being read means to us */
+enum { A_OTHER = 0, A_CONVERT, A_TRANSLATE, A_CLASS };
 enum { KEEP = 0, CONV = 1 };
 
 /* Nesting counted inside a kept region (a counter, not a stack: memory
@@ -630,10 +631,32 @@ static void attr_end(tl__markup *m) {
     m->attr_kind = A_CONVERT;
   else if (n == 9 && memcmp(m->attr, "translate", 9) == 0)
     m->attr_kind = A_TRANSLATE;
+  else if (n == 5 && memcmp(m->attr, "class", 5) == 0)
+    m->attr_kind = A_CLASS;
   m->val_len = 0;
 }
 
+/* translate="no" (HTML) and class="notranslate" (the convention of
+ * translation tools and CMS plugins) mark an element to leave alone. For a
+ * class list, val_len counts how much of "notranslate" the current class
+ * name matches so far (255: it does not). */
 static void value_bytes(tl__markup *m, const char *b, size_t k) {
+  static const char word[] = "notranslate";
+  if (m->attr_kind == A_CLASS) {
+    for (size_t i = 0; i < k; i++) {
+      unsigned char c = lower((unsigned char)b[i]);
+      if (is_space(c)) {
+        if (m->val_len == sizeof word - 1)
+          m->translate_no = 1;
+        m->val_len = 0;
+      } else if (m->val_len < sizeof word - 1 && c == (unsigned char)word[m->val_len]) {
+        m->val_len++;
+      } else {
+        m->val_len = 255;
+      }
+    }
+    return;
+  }
   if (m->attr_kind != A_TRANSLATE)
     return;
   for (size_t i = 0; i < k; i++) {
@@ -645,8 +668,9 @@ static void value_bytes(tl__markup *m, const char *b, size_t k) {
 }
 
 static void value_end(tl__markup *m) {
-  if (m->attr_kind == A_TRANSLATE && m->val_len == 2 &&
-      memcmp(m->val, "no", 2) == 0)
+  if ((m->attr_kind == A_TRANSLATE && m->val_len == 2 &&
+       memcmp(m->val, "no", 2) == 0) ||
+      (m->attr_kind == A_CLASS && m->val_len == 11))
     m->translate_no = 1;
   m->attr_kind = A_OTHER;
 }

@@ -151,6 +151,12 @@ static void test_html(void) {
   HTML("<code/>Т<br/>Ш<img alt=\"А\"/>", "{{<code/>}}Т{{<br/>}}Ш{{<img alt=\"}}А{{\"/>}}");
   HTML("<span translate=\"no\">Toshkent <span>x</span> y</span> shahar",
        "{{<span translate=\"no\">Toshkent <span>x</span> y</span>}} shahar");
+  HTML("<i class=\"x notranslate\" title=\"Т\">Т<i>Ш</i></i>Ш<b class=\"notranslated no\">Т</b>",
+       "{{<i class=\"x notranslate\" title=\"Т\">Т<i>Ш</i></i>}}Ш{{<b class=\"notranslated no\">}}Т{{</b>}}");
+  HTML("<span class=notranslate>Т</span>Ш<div translate=No title=\"Т\"><p>Т</p></div>Ш",
+       "{{<span class=notranslate>Т</span>}}Ш{{<div translate=No title=\"Т\"><p>Т</p></div>}}Ш");
+  HTML("<img translate=\"no\" alt=\"Т\">Ш<p translate=\"yes\">Т</p>",
+       "{{<img translate=\"no\" alt=\"Т\">}}Ш{{<p translate=\"yes\">}}Т{{</p>}}");
   HTML("<title>Тошкент <b></title><textarea>Ш&amp;</textarea>",
        "{{<title>}}Тошкент <b>{{</title><textarea>}}Ш{{&amp;</textarea>}}");
   HTML("<p>Visit kun.uz or https://x.uz/?a=1&amp;b=2</p>",
