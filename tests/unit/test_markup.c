@@ -325,6 +325,49 @@ static void test_tag_property(void) {
   }
 }
 
+/* Random strings over the characters that matter to the scanner: in every
+ * mode the spans cover the input and do not depend on where the driver
+ * cuts it (line ends; spaces too outside Markdown). */
+static void test_random_cuts(void) {
+  static const char *const atoms[] = {
+      "<", ">", "/", "!", "-", "?", "=", "\"", "'", "&", "#", ";", "@", ".",
+      ":", "`", "~", "[", "]", "(", ")", "\\", "*", " ", "  ", "    ", "\t",
+      "\n", "\n\n", "a", "b", "p", "x", "uz", "com", "www", "http", "https",
+      "script", "pre", "code", "title", "alt", "amp", "CDATA[", "--", "```",
+      "~~~", "Т", "ш", "ʻ", "1", "2", "-", "> ", "- ", "1. ", "notranslate",
+      "translate", "no", "class", "\xc2\xab", "\xe2\x80\x99"};
+  enum { CAP = 400 };
+  char doc[CAP + 16];
+  for (int iter = 0; iter < 20000; iter++) {
+    size_t n = 0;
+    int k = 1 + (int)rnd(60);
+    for (int j = 0; j < k; j++) {
+      const char *a = atoms[rnd(sizeof atoms / sizeof *atoms)];
+      size_t l = strlen(a);
+      if (n + l > CAP)
+        break;
+      memcpy(doc + n, a, l);
+      n += l;
+    }
+    doc[n] = '\0';
+    for (int mode = 0; mode < 3; mode++) {
+      char *whole = render_n((tl__markup_mode)mode, doc, n, 0);
+      for (int cut = 1; cut <= (mode == TL__MARKUP_MARKDOWN ? 1 : 2); cut++) {
+        char *got = render_n((tl__markup_mode)mode, doc, n, cut);
+        check_count++;
+        if (strcmp(whole, got) != 0) {
+          char what[64];
+          snprintf(what, sizeof what, "mode %d cut %d of: %.40s", mode, cut, doc);
+          check_fail(__FILE__, __LINE__, what, whole, got);
+          iter = 1 << 30; /* one report is enough */
+        }
+        free(got);
+      }
+      free(whole);
+    }
+  }
+}
+
 /* Deeply nested and unclosed elements: no recursion, no growth, and the
  * text after them is still converted. */
 static void test_deep(void) {
@@ -376,6 +419,7 @@ int main(void) {
   test_html();
   test_markdown();
   test_tag_property();
+  test_random_cuts();
   test_deep();
   test_callback_status();
   return check_done();
