@@ -127,6 +127,8 @@ size_t tl__word_skeleton(const char *f, size_t n, char out[8]) {
       c = 'v';
     } else if (c == 'x') {
       c = 'h';
+    } else if (c == 'z') {
+      c = 's'; /* organise / organize, Uzbek z for Russian s in loans */
     }
     if ((unsigned char)c >= 0x80 || c == '-')
       continue;
@@ -1382,24 +1384,29 @@ static int align_sentences(tl_alignment *r, const doc_side *A, const doc_side *B
     const bead *p = &path[k];
     double conf;
     if (p->a && p->b) {
-      conf = sigmoid((proto.skip * (double)(p->a + p->b) - p->cost) / 2.0);
+      /* The margin over calling both sides missing. */
+      double both = bead_cost(&proto, p->i, p->a, p->j, 0) + bead_cost(&proto, p->i, 0, p->j, p->b);
+      conf = sigmoid((both - p->cost) / 2.0 + 1.0);
     } else {
       /* How much worse would pairing it with a neighbour be? */
-      double alt = INFINITY;
+      double alt = INFINITY, skip_pair = 0;
       if (p->a) {
         for (size_t y = p->j > 1 ? p->j - 2 : 0; y < m && y <= p->j + 1; y++) {
-          double c = bead_cost(&proto, p->i, 1, y, 1);
+          double c = bead_cost(&proto, p->i, 1, y, 1) - bead_cost(&proto, p->i, 0, y, 1);
           if (c < alt)
             alt = c;
         }
+        skip_pair = bead_cost(&proto, p->i, 1, p->j, 0);
       } else {
         for (size_t x = p->i > 1 ? p->i - 2 : 0; x < n && x <= p->i + 1; x++) {
-          double c = bead_cost(&proto, x, 1, p->j, 1);
+          double c = bead_cost(&proto, x, 1, p->j, 1) - bead_cost(&proto, x, 1, p->j, 0);
           if (c < alt)
             alt = c;
         }
+        skip_pair = bead_cost(&proto, p->i, 0, p->j, 1);
       }
-      conf = alt == INFINITY ? 0.95 : sigmoid((alt - 2 * proto.skip) / 2.0 + 1.5);
+      /* alt: the extra cost of pairing it with its best neighbour instead. */
+      conf = alt == INFINITY ? 0.95 : sigmoid((alt - skip_pair) / 2.0 + 1.0);
     }
     if (link_push(r, p->i, p->a, p->j, p->b, conf))
       goto done;
@@ -1559,8 +1566,6 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
     for (size_t i = 0; i < r->doc[s].n; i++)
       wsum += sd[s].sent[i].w, cnt++;
   cc.norm = cnt > 0 && wsum > cnt ? wsum / cnt : 1.0;
-  if (getenv("TL_ALIGN_PARAMS"))
-    sscanf(getenv("TL_ALIGN_PARAMS"), "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", &cc.sim_w, &cc.skip, &cc.p21, &cc.p22, &cc.s2, &cc.skip_c, &cc.len_w, &cc.f_part, &cc.p_weak, &cc.skip_share);
   /* How much do translations share in this pair of documents? The skip
    * rate follows, so that a sentence is called missing when it shares
    * clearly less than translations here typically do. */
@@ -1596,9 +1601,6 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
     pc.y = &ps[1];
     band pb = {np[0], np[1], NULL, NULL, NULL};
     fail = dp_align(&pc, &pb, np[0], np[1], &pp, &npp) != 0;
-    if (getenv("TL_ALIGN_DEBUG"))
-      for (size_t k = 0; k < npp; k++)
-        fprintf(stderr, "para %zu+%zu %zu+%zu cost %.2f\n", pp[k].i, pp[k].a, pp[k].j, pp[k].b, pp[k].cost);
   }
   /* Then sentences, each A sentence limited to the B sentences of the
    * paragraphs matched with its own and with its neighbours. */
@@ -1632,14 +1634,12 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
       size_t pl = p > 0 ? p - 1 : 0, ph = p + 1 < np[0] ? p + 1 : p;
       hard_lo[i] = np[0] ? rb0[pl] : 0;
       hard_hi[i] = np[0] ? rb1[ph] : m;
-      double span = ga1[p] > ga0[p] ? (double)(ga1[p] - ga0[p]) : 1;
+      double width = ga1[p] > ga0[p] ? (double)(ga1[p] - ga0[p]) : 1;
       centre[i] = np[0] ? (double)rb0[p] + (double)(i - ga0[p]) *
-                                               (double)(rb1[p] - rb0[p]) / span
+                                               (double)(rb1[p] - rb0[p]) / width
                         : (double)m;
     }
     band sb = {n, m, hard_lo, hard_hi, centre};
-    if (getenv("TL_ALIGN_NOPARA"))
-      sb.hard_lo = sb.hard_hi = NULL, sb.centre = NULL;
     fail = align_sentences(r, &sd[0], &sd[1], cc, &sb);
   }
   free(rb0);
