@@ -5,7 +5,9 @@
 set -u
 header=$1 doc=$2
 fail=0
-declared=$(tr '\n' ' ' < "$header" | grep -oE 'TL_API [^;(]*\(' |
+# TL_API declarations, once preprocessor lines and comments are gone.
+declared=$(grep -v '^[[:space:]]*#' "$header" | tr '\n' ' ' |
+  sed -E 's:/\*([^*]|\*+[^*/])*\*+/::g' | grep -oE 'TL_API [^;(]*\(' |
   sed -E 's/.*[ *]([A-Za-z_0-9]+)[ ]*\($/\1/' | grep '^tl_' | sort -u)
 for f in $declared; do
   grep -q "$f(" "$doc" || { echo "docs/api.md does not document $f()"; fail=1; }

@@ -14,7 +14,9 @@ if [ -n "$bad" ]; then
   echo "exported symbols that are not tl_ API:"; printf '  %s\n' $bad
   fail=1
 fi
-declared=$(tr '\n' ' ' < "$header" | grep -oE 'TL_API [^;(]*\(' |
+# TL_API declarations, once preprocessor lines and comments are gone.
+declared=$(grep -v '^[[:space:]]*#' "$header" | tr '\n' ' ' |
+  sed -E 's:/\*([^*]|\*+[^*/])*\*+/::g' | grep -oE 'TL_API [^;(]*\(' |
   sed -E 's/.*[ *]([A-Za-z_0-9]+)[ ]*\($/\1/' | grep '^tl_' | sort -u)
 missing=$(printf '%s\n' "$declared" | grep -vxF "$exported")
 if [ -n "$missing" ]; then
