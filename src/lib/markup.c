@@ -256,20 +256,23 @@ static size_t host_len(const char *s, size_t i, size_t end, int *labels,
   *tld = i;
   for (;;) {
     size_t ls = j;
-    int alpha_only = 1;
+    int alpha_only = 1, script = -1; /* a label is Latin or Cyrillic */
     while (j < end) {
       unsigned char c = (unsigned char)s[j];
       if (c < 0x80) {
-        if (!(is_alnum(c) || c == '-'))
+        if (!(is_alnum(c) || c == '-') || (is_alpha(c) && script == 1))
           break;
         if (!is_alpha(c))
           alpha_only = 0;
+        else
+          script = 0;
         j++;
       } else {
         uint32_t cp;
         size_t k = decode(s, j, end, &cp);
-        if (!is_word_cp(cp) || cp < 0x400 || cp > 0x4FF)
+        if (!is_word_cp(cp) || cp < 0x400 || cp > 0x4FF || script == 0)
           break; /* Cyrillic letters only, for .рф */
+        script = 1;
         j += k;
       }
     }
@@ -287,6 +290,35 @@ static size_t host_len(const char *s, size_t i, size_t end, int *labels,
       break;
   }
   return last_good - i;
+}
+
+/* 1 if the word characters at s[i..) are an Uzbek case ending written on
+ * a site name: Latin endings after a Latin TLD ("Kun.uzga"), or any
+ * Cyrillic letters after a Latin TLD ("Kun.uzдан"). */
+static int case_ending(const char *s, size_t tld, size_t i, size_t end) {
+  static const char *const endings[] = {
+      "ga", "da", "dan", "ni", "ning", "dagi", "ka", "qa", "dek", "day",
+      "niki", "dagi", "gacha", "dagina", "ham", "ku", "chi", "mi"};
+  if ((unsigned char)s[tld] >= 0x80)
+    return 0;
+  if ((unsigned char)s[i] >= 0x80) {
+    uint32_t cp;
+    decode(s, i, end, &cp);
+    return cp >= 0x400 && cp <= 0x4FF;
+  }
+  size_t j = i;
+  while (j < end && is_alpha((unsigned char)s[j]))
+    j++;
+  if (j < end) {
+    uint32_t cp;
+    decode(s, j, end, &cp);
+    if (is_word_cp(cp))
+      return 0;
+  }
+  for (size_t k = 0; k < sizeof endings / sizeof *endings; k++)
+    if (strlen(endings[k]) == j - i && ieq(s + i, endings[k], j - i))
+      return 1;
+  return 0;
 }
 
 /* Recognizes what must be kept verbatim at s[i] (a word boundary): a URL
@@ -363,13 +395,20 @@ static size_t match_keep(const char *s, size_t i, size_t end,
       return 0;
     size_t hend = i + h;
     int www = h > 4 && ieq(s + i, "www.", 4);
-    if (!www && !tld_known(s + tld, hend - tld))
-      return 0;
-    /* The domain must end the word ("kun.uzbek" is no domain). */
+    if (!www && !tld_known(s + tld, hend - tld)) {
+      /* "Kun.uzga": a case ending glued to the TLD */
+      size_t k = 2;
+      while (k < hend - tld && k <= 6 &&
+             !(tld_known(s + tld, k) && case_ending(s, tld, tld + k, end)))
+        k++;
+      return k < hend - tld && k <= 6 ? tld + k - i : 0;
+    }
+    /* The domain must end the word ("kun.uzbek" is no domain), but for a
+     * case ending: "Kun.uzga", "Daryo.uzda", "Kun.uzга". */
     if (hend < end) {
       uint32_t cp;
       decode(s, hend, end, &cp);
-      if (is_word_cp(cp) || cp == '@')
+      if (cp == '@' || (is_word_cp(cp) && !case_ending(s, tld, hend, end)))
         return 0;
       if (s[hend] == '/' || (s[hend] == ':' && hend + 1 < end &&
                              is_digit((unsigned char)s[hend + 1])))

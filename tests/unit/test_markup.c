@@ -113,6 +113,8 @@ static void test_plain(void) {
   PLAIN("(https://x.uz/a_(b)) [https://x.uz/c]",
         "({{https://x.uz/a_(b)}}) [{{https://x.uz/c}}]");
   PLAIN("президент.рф сайти", "{{президент.рф}} сайти");
+  PLAIN("Kun.uzga, Daryo.uzning, KUN.UZDA, Kun.uzдан, kun.uzbek, kun.uzgalar",
+        "{{Kun.uz}}ga, {{Daryo.uz}}ning, {{KUN.UZ}}DA, {{Kun.uz}}дан, kun.uzbek, kun.uzgalar");
   /* Not addresses: a missing space after a full stop, file names, numbers,
    * words with @ or # inside, a lone @ or #. */
   PLAIN("keldi.Uzoq yo'l", "keldi.Uzoq yo'l");
