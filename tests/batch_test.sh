@@ -124,6 +124,17 @@ if [ "$MODE" = main ]; then
   "$T" batch -q -j1 --skip-other -t uz-Latn --field title,lead.text "$tmp/src" "$tmp/out1"
   check "--skip-other" [ ! -e "$tmp/out1/0/logo.png" ]
   check "-j1 = -j2" diff -r -x '.translit-manifest' -x logo.png "$tmp/out" "$tmp/out1"
+  # --normalize in the same pass = translit normalize | translit convert;
+  # in JSON only the converted fields are normalized.
+  mkdir -p "$tmp/ns"
+  printf 'Т\320\276шкент  шаҳри\r\nO\xe2\x80\x98zbekiston\n' > "$tmp/ns/n.txt"
+  printf '{"title": "Т\320\276шкент  шаҳри",   "x": "a  b"}\n' > "$tmp/ns/n.json"
+  "$T" batch -q --normalize -t uz-Latn --field title "$tmp/ns" "$tmp/no"
+  check "--normalize: exit 0" [ $? = 0 ]
+  "$T" normalize "$tmp/ns/n.txt" | "$T" convert -t uz-Latn > "$tmp/n.want"
+  check "--normalize = normalize | convert" cmp -s "$tmp/n.want" "$tmp/no/n.txt"
+  printf '{"title": "%s",   "x": "a  b"}\n' "$(printf 'Т\320\276шкент  шаҳри' | "$T" normalize | "$T" convert -t uz-Latn)" > "$tmp/nj.want"
+  check "--normalize: JSON fields only" cmp -s "$tmp/nj.want" "$tmp/no/n.json"
   # DST inside SRC is refused.
   "$T" batch -q -t uz-Latn "$tmp/src" "$tmp/src/out" 2> "$tmp/err"
   check "DST inside SRC: exit 2" [ $? = 2 ]

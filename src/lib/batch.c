@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -152,119 +151,92 @@ unsigned tl_batch_shard(const char *path, size_t len, unsigned count) {
 
 /* ------------------------------------------------------------- encodings */
 
-static tl_status iconv_decode(tl_ctx *ctx, const char *from, const char *data,
-                              size_t len, tl_buf *out) {
-  iconv_t cd = iconv_open("UTF-8", from);
-  if (cd == (iconv_t)-1)
-    return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET,
-                    "unknown encoding '%s'", from);
-  size_t mark = out->len;
-  char *in = (char *)data;
-  size_t left = len;
-  tl_status st = TL_OK;
-  while (left) {
-    if (tl__buf_reserve(out, left * 2 + 16)) {
-      st = tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
-      break;
-    }
-    char *o = out->data + out->len;
-    size_t room = out->cap - out->len - 1;
-    size_t r = iconv(cd, &in, &left, &o, &room);
-    out->len = (size_t)(o - out->data);
-    if (r == (size_t)-1 && errno != E2BIG) {
-      size_t off = (size_t)(in - data);
-      st = tl__fail(ctx, TL_EENCODING, off,
-                    "cannot decode as %s: byte 0x%02X at byte offset %zu", from,
-                    (unsigned char)data[off], off);
-      break;
-    }
-  }
-  iconv_close(cd);
-  if (st)
-    out->len = mark;
-  if (out->data)
-    out->data[out->len] = '\0';
-  return st;
+static void position_of(const unsigned char *u, size_t off, size_t *line, size_t *col) {
+  *line = 1, *col = 1;
+  for (size_t i = 0; i < off; i++)
+    if (u[i] == '\n')
+      ++*line, *col = 1;
+    else if ((u[i] & 0xC0) != 0x80)
+      ++*col;
 }
 
+/* Detection and decoding are tl_encoding_detect and tl_decode (issue 5);
+ * this adds what a batch needs on top: UTF-8 stays in place (no copy, BOM
+ * kept like `translit convert` keeps it), and binary files are refused
+ * rather than decoded as some Cyrillic code page. */
 tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
                            const char *data, size_t len, tl_buf *out,
                            const char **name, int *converted) {
   *converted = 0;
   *name = "UTF-8";
   const unsigned char *u = (const unsigned char *)data;
-  if (encoding && *encoding && strcasecmp(encoding, "auto") != 0) {
-    *name = encoding;
-    if (strcasecmp(encoding, "UTF-8") == 0 || strcasecmp(encoding, "UTF8") == 0)
-      return TL_OK; /* the converter checks it */
-    *converted = 1;
-    return iconv_decode(ctx, encoding, data, len, out);
-  }
-  if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-    *name = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-    *converted = 1;
-    return iconv_decode(ctx, "UTF-16", data, len, out);
-  }
-  size_t bad;
-  const char *nul = memchr(data, 0, len);
-  if (nul) /* e.g. a Word file named .txt: never text, even if it decodes */
-    return tl__fail(ctx, TL_EENCODING, (size_t)(nul - data),
-                    "binary data, not text (NUL byte at byte offset %zu)",
-                    (size_t)(nul - data));
-  if (tl__utf8_valid(data, len, &bad))
-    return TL_OK;
-  /* Not UTF-8: broken UTF-8, a single-byte Cyrillic code page, or binary. */
-  size_t high = 0, in_utf8 = 0, upper = 0, lower = 0, ctrl = 0;
-  for (size_t i = 0; i < len;) {
-    unsigned char c = u[i];
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
-        ctrl++;
-      i++;
-      continue;
+  tl_encoding enc = TL_ENC_UNKNOWN;
+  if (encoding && *encoding && tl_encoding_parse(&enc, encoding) != TL_OK)
+    return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET, "unknown encoding '%s'",
+                    encoding);
+  if (enc == TL_ENC_UNKNOWN) {
+    tl_encoding_detect(&enc, NULL, data, len);
+    if (enc != TL_ENC_UTF16LE && enc != TL_ENC_UTF16BE && enc != TL_ENC_UTF32LE &&
+        enc != TL_ENC_UTF32BE) {
+      /* Text never holds NUL or many control bytes: a Word file or a
+       * picture named .txt is reported, not "converted". */
+      size_t ctrl = 0;
+      const char *nul = memchr(data, 0, len);
+      if (nul)
+        return tl__fail(ctx, TL_EENCODING, (size_t)(nul - data),
+                        "binary data, not text (NUL byte at byte offset %zu)",
+                        (size_t)(nul - data));
+      for (size_t i = 0; i < len; i++)
+        ctrl += (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r' &&
+                 u[i] != '\f') || u[i] == 0x7F;
+      if (ctrl * 100 > len + 100)
+        return tl__fail(ctx, TL_EENCODING, TL_NO_OFFSET,
+                        "binary data, not text (%zu control bytes)", ctrl);
     }
-    uint32_t cp;
-    size_t k = tl__utf8_decode(data + i, len - i, &cp);
-    if (cp != TL__UTF8_INVALID && cp != TL__UTF8_TRUNCATED) {
-      high += k, in_utf8 += k, i += k;
-      continue;
-    }
-    high++;
-    if (c >= 0xC0 && c <= 0xDF)
-      upper++;
-    else if (c >= 0xE0)
-      lower++;
-    i++;
   }
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < bad; i++)
-    if (u[i] == '\n')
-      line++, col = 1;
-    else if ((u[i] & 0xC0) != 0x80)
-      col++;
-  if (ctrl * 100 > len + 100)
-    return tl__fail_at(ctx, TL_EENCODING, bad, line, col,
-                       "binary data, not text (invalid UTF-8 at byte offset %zu)",
-                       bad);
-  /* Real broken UTF-8 (a cut file, one stray byte) is nearly all valid
-   * sequences; in CP1251 text a capital followed by ё, ў or a quote mark
-   * sometimes forms one by chance. */
-  if (in_utf8 * 10 >= high * 8) {
-    if (replace)
-      return TL_OK;
+  size_t bad = 0;
+  if (!encoding || !*encoding || strcasecmp(encoding, "auto") == 0) {
+    if (tl__utf8_valid(data, len, &bad)) {
+      enc = TL_ENC_UTF8;
+    } else if (enc != TL_ENC_UTF8 && bad >= 2 && u[0] != 0xFF && u[0] != 0xFE) {
+      /* A cut or damaged UTF-8 file is nearly all valid sequences; in
+       * CP1251 text a capital before ё, ў or a quote mark forms one only
+       * now and then. Short texts fool a statistical guess: count. */
+      size_t high = 0, in_utf8 = 0;
+      for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        if (u[i] < 0x80) {
+          i++;
+          continue;
+        }
+        size_t k = tl__utf8_decode(data + i, len - i, &cp);
+        if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED)
+          high++, i++;
+        else
+          high += k, in_utf8 += k, i += k;
+      }
+      if (in_utf8 * 10 >= high * 8)
+        enc = TL_ENC_UTF8;
+    }
+  }
+  *name = tl_encoding_name(enc);
+  if (enc == TL_ENC_UTF8) {
+    if (replace || tl__utf8_valid(data, len, &bad))
+      return TL_OK; /* the converter checks or replaces */
+    size_t line, col;
+    position_of(u, bad, &line, &col);
     return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
-                       "invalid UTF-8 at byte offset %zu (byte 0x%02X)", bad,
-                       u[bad]);
+                       "invalid UTF-8 at byte offset %zu (byte 0x%02X)", bad, u[bad]);
   }
-  if ((upper + lower) * 10 < (high - in_utf8) * 6)
-    return tl__fail_at(ctx, TL_EENCODING, bad, line, col,
-                       "neither UTF-8 nor CP1251/KOI8-R text (byte 0x%02X at "
-                       "byte offset %zu)", u[bad], bad);
-  /* Most Cyrillic letters in running text are lower case: E0-FF in CP1251,
-   * C0-DF in KOI8-R. */
-  *name = lower >= upper ? "CP1251" : "KOI8-R";
   *converted = 1;
-  return iconv_decode(ctx, *name, data, len, out);
+  size_t mark = out->len;
+  tl_status st = tl_decode(ctx, NULL, enc, data, len, 0, out);
+  if (st) {
+    out->len = mark;
+    if (out->data)
+      out->data[mark] = '\0';
+  }
+  return st;
 }
 
 /* -------------------------------------------------------------- manifest */
@@ -432,6 +404,8 @@ typedef struct batch {
   tl_converter *cv[3];
   pthread_mutex_t cv_mu;
   tl__json_paths *paths;
+  tl_normalize_options norm;
+  const tl_normalize_options *norm_fields; /* NULL without --normalize */
   char *src, *out_root; /* out_root: dst folder or staging folder */
   char tmp_prefix[64];
   uint64_t fingerprint;
@@ -538,12 +512,14 @@ static const tl_converter *get_cv(batch *b, tl_doc_type t, tl_ctx *ctx) {
   return cv;
 }
 
-/* Normalization (issue 5) plugs in here. */
-static tl_status normalize_text(batch *b, tl_ctx *ctx, const char *s, size_t n,
-                                tl_buf *out) {
-  (void)b, (void)s, (void)n, (void)out;
-  return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET,
-                  "--normalize needs tl_normalize (issue 5), not in this build");
+/* --normalize: tl_normalize (issue 5) before conversion. Markup keeps its
+ * spaces: indentation is code in Markdown, and <pre> is verbatim. */
+static tl_status normalize_text(batch *b, tl_ctx *ctx, tl_doc_type t, const char *s,
+                                size_t n, tl_buf *out) {
+  tl_normalize_options no = b->norm;
+  if (t == TL_DOC_HTML || t == TL_DOC_MARKDOWN)
+    no.flags |= TL_NORM_KEEP_SPACES;
+  return tl_normalize(ctx, &no, s, n, out, NULL, NULL);
 }
 
 /* Converts one JSON Lines text (whole lines) into out. A record that fails
@@ -579,14 +555,8 @@ static tl_status convert_jsonl(batch *b, tl_ctx *ctx, const char *s, size_t n,
         *enc_out = enc;
       const char *t = conv ? scratch->data : rec;
       size_t tn = conv ? scratch->len : rlen;
-      tl_buf norm = TL_BUF_INIT;
-      if (!st && (b->o->flags & TL_BATCH_NORMALIZE)) {
-        st = normalize_text(b, ctx, t, tn, &norm);
-        t = norm.data, tn = norm.len;
-      }
       if (!st)
-        st = tl__json_convert(ctx, cv, b->paths, t, tn, out);
-      tl_buf_free(&norm);
+        st = tl__json_convert(ctx, cv, b->paths, b->norm_fields, t, tn, out);
       if (records)
         ++*records;
       if (st) {
@@ -620,17 +590,17 @@ static tl_status convert_doc(batch *b, tl_ctx *ctx, tl_doc_type t, const char *d
     return st;
   const char *s = conv ? scratch->data : data;
   size_t n = conv ? scratch->len : len;
-  if (b->o->flags & TL_BATCH_NORMALIZE) {
+  if ((b->o->flags & TL_BATCH_NORMALIZE) && t != TL_DOC_JSON) {
     tl_buf_clear(scratch2);
-    if ((st = normalize_text(b, ctx, s, n, scratch2)))
+    if ((st = normalize_text(b, ctx, t, s, n, scratch2)))
       return st;
-    s = scratch2->data, n = scratch2->len;
+    s = scratch2->data ? scratch2->data : "", n = scratch2->len;
   }
   const tl_converter *cv = get_cv(b, t == TL_DOC_JSON ? TL_DOC_TEXT : t, ctx);
   if (!cv)
     return TL_EINTERNAL;
   if (t == TL_DOC_JSON)
-    return tl__json_convert(ctx, cv, b->paths, s ? s : "", n, out);
+    return tl__json_convert(ctx, cv, b->paths, b->norm_fields, s ? s : "", n, out);
   return tl_convert(ctx, cv, s, n, out, NULL, NULL);
 }
 
@@ -2031,8 +2001,19 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
     st = tl_converter_new(ctx, &b->copts[0], &b->cv[0]);
   if (!st)
     st = tl__json_paths_new(ctx, opts->fields, opts->n_fields, &b->paths);
-  if (!st && (opts->flags & TL_BATCH_NORMALIZE))
-    st = normalize_text(b, ctx, "", 0, NULL);
+  tl_normalize_options_init(&b->norm);
+  b->norm.apostrophe = opts->convert.apostrophe;
+  if (opts->convert.flags & TL_CONVERT_REPLACE)
+    b->norm.flags |= TL_NORM_REPLACE;
+  if (opts->flags & TL_BATCH_NORMALIZE)
+    b->norm_fields = &b->norm;
+  if (!st && opts->encoding && *opts->encoding) {
+    tl_encoding e;
+    if (tl_encoding_parse(&e, opts->encoding) != TL_OK)
+      st = tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET,
+                    "unknown encoding '%s' (auto, UTF-8, CP1251, KOI8-R, CP866, "
+                    "ISO-8859-5, MacCyrillic, UTF-16LE, ...)", opts->encoding);
+  }
   fingerprint(b);
   int src_stdin = strcmp(src, "-") == 0;
   dst_kind dk = kind_of_name(dst);

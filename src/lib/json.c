@@ -95,12 +95,14 @@ typedef struct js {
   tl_ctx *ctx;
   const tl_converter *cv;
   const tl__json_paths *paths;
+  const tl_normalize_options *norm;
   const char *s;
   size_t n, pos;
   size_t copied; /* s[0..copied) is already in out */
   tl_buf *out;
   tl_buf text; /* the decoded selected string */
   tl_buf conv; /* its conversion */
+  tl_buf normed; /* its normalization */
   tl_buf key;  /* a decoded key with escapes */
 } js;
 
@@ -367,7 +369,17 @@ static tl_status convert_string(js *j, const str_info *si) {
     tlen = j->text.len;
   }
   tl_buf_clear(&j->conv);
-  tl_status st = tl_convert(j->ctx, j->cv, text, tlen, &j->conv, NULL, NULL);
+  tl_status st = TL_OK;
+  const char *ctext = text;
+  size_t clen = tlen;
+  if (j->norm) {
+    tl_buf_clear(&j->normed);
+    st = tl_normalize(j->ctx, j->norm, text, tlen, &j->normed, NULL, NULL);
+    ctext = j->normed.data ? j->normed.data : "";
+    clen = j->normed.len;
+  }
+  if (!st)
+    st = tl_convert(j->ctx, j->cv, ctext, clen, &j->conv, NULL, NULL);
   if (st) {
     if (st == TL_EUTF8) {
       size_t bad = tl_ctx_error_offset(j->ctx);
@@ -554,7 +566,8 @@ static tl_status parse_value(js *j, uint64_t live, size_t keydepth,
 }
 
 tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
-                           const tl__json_paths *paths, const char *json,
+                           const tl__json_paths *paths,
+                           const tl_normalize_options *norm, const char *json,
                            size_t len, tl_buf *out) {
   if (!cv || !paths || !out || (!json && len))
     return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "NULL argument");
@@ -563,6 +576,7 @@ tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
   j.ctx = ctx;
   j.cv = cv;
   j.paths = paths;
+  j.norm = norm;
   j.s = json ? json : "";
   j.n = len;
   j.out = out;
@@ -578,6 +592,7 @@ tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
     st = tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
   tl_buf_free(&j.text);
   tl_buf_free(&j.conv);
+  tl_buf_free(&j.normed);
   tl_buf_free(&j.key);
   if (st) {
     out->len = mark;
@@ -599,7 +614,7 @@ tl_status tl_json_convert_fields(tl_ctx *ctx, const tl_converter *cv,
   tl_status st = tl__json_paths_new(ctx, fields, n_fields, &p);
   if (st)
     return st;
-  st = tl__json_convert(ctx, cv, p, json, len, out);
+  st = tl__json_convert(ctx, cv, p, NULL, json, len, out);
   tl__json_paths_free(p);
   return st;
 }

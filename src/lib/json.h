@@ -16,11 +16,13 @@ tl_status tl__json_paths_new(tl_ctx *ctx, const char *const *fields, size_t n,
                              tl__json_paths **out);
 void tl__json_paths_free(tl__json_paths *p);
 
-/* The core of tl_json_convert_fields with pre-parsed paths. The document
- * must be one JSON value with optional surrounding whitespace; on failure
- * nothing is appended to out and ctx names line:col and the byte offset. */
+/* The core of tl_json_convert_fields with pre-parsed paths; norm (may be
+ * NULL) normalizes each selected string before it is converted. The
+ * document must be one JSON value with optional surrounding whitespace; on
+ * failure nothing is appended to out and ctx names line:col and offset. */
 tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
-                           const tl__json_paths *paths, const char *json,
+                           const tl__json_paths *paths,
+                           const tl_normalize_options *norm, const char *json,
                            size_t len, tl_buf *out);
 
 #endif
