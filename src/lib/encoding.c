@@ -252,7 +252,8 @@ static int is_upper_cyr(uint32_t cp) {
 /* Log-likelihood (bits) of data decoded with tab, with case patterns:
  * real text has capitals at word starts, not inside lower-case words. */
 static double score_code_page(const uint16_t *tab, const unsigned char *s,
-                              size_t n, size_t *n_high) {
+                              size_t n, size_t *n_high, size_t *n_junk) {
+  size_t junk = 0;
   double score = 0;
   int prev = 0; /* 0 other, 1 lower letter, 2 upper letter */
   size_t high = 0;
@@ -266,11 +267,14 @@ static double score_code_page(const uint16_t *tab, const unsigned char *s,
     uint32_t cp = tab[b - 0x80];
     if (!cp) {
       score -= 25.0;
+      junk++;
       prev = 0;
       continue;
     }
     if (!is_ru_letter(cp)) {
-      score += symbol_score(cp);
+      double sym = symbol_score(cp);
+      score += sym;
+      junk += sym <= -10.0;
       /* Letters of other Cyrillic alphabets (і ї є ђ ...) are rare here. */
       prev = 0;
       continue;
@@ -287,6 +291,7 @@ static double score_code_page(const uint16_t *tab, const unsigned char *s,
     prev = upper ? 2 : 1;
   }
   *n_high = high;
+  *n_junk = junk;
   return score;
 }
 
@@ -412,12 +417,13 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
     goto done;
   }
   double best = -INFINITY, second = -INFINITY;
-  size_t high = 0;
+  size_t high = 0, best_junk = 0;
   for (size_t c = 0; c < N_CODE_PAGES; c++) {
-    size_t h;
-    double sc = score_code_page(code_pages[c].tab, s, n, &h);
+    size_t h, junk;
+    double sc = score_code_page(code_pages[c].tab, s, n, &h, &junk);
     high = h;
     if (sc > best) {
+      best_junk = junk;
       second = best;
       best = sc;
       e = code_pages[c].enc;
@@ -427,7 +433,9 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
   }
   /* Real Cyrillic text scores about -4.5 bits a letter; far below, the
    * bytes are something else (Latin-1, binary): call it broken UTF-8. */
-  if (high && best / (double)high < -9.0) {
+  /* A short input whose best reading still has pseudo-graphics or control
+   * characters in it is broken UTF-8, not a DOS table. */
+  if ((high && best / (double)high < -9.0) || (high < 256 && best_junk * 4 > high)) {
     e = TL_ENC_UTF8;
     conf = 0.2;
     goto done;
