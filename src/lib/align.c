@@ -276,6 +276,10 @@ size_t tl__text_keys(const char *s, size_t n, uint32_t **keys) {
       size_t kl = tl__word_skeleton(fold, fl, sk);
       if (kl >= 2)
         kv_push(&k, make_key(TL__KEY_WORD, sk, kl));
+      /* And its first three consonants, so that a stem meets its longer
+       * forms and derivations (Buxoro / Бухарская: bhr / bhrs). */
+      if (kl == 4)
+        kv_push(&k, make_key(TL__KEY_WORD, sk, 3));
 
     }
     i = j;
@@ -427,7 +431,7 @@ int tl__word_diff(const char *a, size_t an, const char *b, size_t bn,
         st = tl__buf_puts(out, "-]");
     }
     if (!st && j > j0) {
-      st = SEP();
+      st = i > i0 ? TL_OK : SEP(); /* "[-old-]{+new+}" reads as one change */
       if (!st)
         st = tl__buf_puts(out, "{+");
       if (!st)
