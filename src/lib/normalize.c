@@ -22,6 +22,8 @@
 #define TUTUQ 0x02BC /* modifier letter apostrophe: maʼno */
 /* How far around a short line normalize looks to tell its language. */
 #define CONTEXT_BYTES 300
+/* Longest piece of a line worked at once (see tl_normalize). */
+#define MAX_PIECE (64u * 1024u)
 
 void tl_normalize_options_init(tl_normalize_options *opts) {
   if (!opts)
@@ -147,6 +149,8 @@ typedef struct norm {
   size_t u16cap;
   tl_buf before, after; /* scratch for reports */
   size_t line, line_start, line_end; /* current input line */
+  size_t piece_start, piece_col; /* the piece of a long line being worked */
+  size_t col_off, col;           /* last column computed, for reports */
   int line_lang_known;
   tl_lang line_lang;
   size_t line_letters;
@@ -197,9 +201,15 @@ static void change(norm *nm, const char *kind, size_t off, const uint32_t *befor
   }
   nm->before.data[nm->before.len] = '\0'; /* a fresh buffer holds no NUL yet */
   nm->after.data[nm->after.len] = '\0';
-  size_t col = 1;
-  for (size_t i = nm->line_start; i < off && i < nm->len; i++)
+  /* Columns are counted from the last one computed (changes come in order
+   * within a pass) or from the piece start: linear even on huge lines. */
+  size_t from = nm->piece_start, col = nm->piece_col;
+  if (nm->col_off >= nm->piece_start && nm->col_off <= off)
+    from = nm->col_off, col = nm->col;
+  for (size_t i = from; i < off && i < nm->len; i++)
     col += ((unsigned char)nm->text[i] & 0xC0) != 0x80;
+  nm->col_off = off;
+  nm->col = col;
   tl_change c = {kind, off, nm->line, col, nm->before.data, nm->after.data};
   nm->report(nm->user, &c);
 }
@@ -824,9 +834,9 @@ static void pass_typography(norm *nm) {
       continue;
     }
     if (nm->flags & TL_NORM_DASHES) {
-      /* " - ", " – ", "--" and a dialogue "- " at the line start. */
-      int spaced = (c == '-' || c == 0x2013) && (p == ' ' || i == 0) && q == ' ' &&
-                   (i > 0 || c == '-');
+      /* " - ", " – " and "--". A "- " at a line start is left: it is a
+       * Markdown list item as often as a dialogue. */
+      int spaced = (c == '-' || c == 0x2013) && i > 0 && p == ' ' && q == ' ';
       int dbl = c == '-' && q == '-' && p != '-' && (i + 2 >= a->n || a->v[i + 2].cp != '-');
       if (spaced || dbl) {
         uint32_t before[2] = {c, '-'}, d = 0x2014;
@@ -1033,7 +1043,7 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
     if (c == '\r') {
       if (f & TL_NORM_KEEP_SPACES) {
         push(nm, a, c, off);
-      } else if (i == le && le < nm->len) {
+      } else if (i == le && le == nm->line_end && le < nm->len) {
         change(nm, "line-end", off, (const uint32_t[]){'\r', '\n'}, 2,
                (const uint32_t[]){'\n'}, 1);
       } else {
@@ -1072,6 +1082,37 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
     push(nm, a, c, off);
   }
   return nm->st;
+}
+
+/* Where to cut text[from..limit): after the last space in its second half,
+ * else at the last character boundary. */
+static size_t cut_point(const char *text, size_t from, size_t limit) {
+  for (size_t k = limit; k > from + MAX_PIECE / 2; k--)
+    if (text[k - 1] == ' ')
+      return k;
+  while (limit > from + 1 && ((unsigned char)text[limit] & 0xC0) == 0x80)
+    limit--;
+  return limit;
+}
+
+static tl_status write_units(norm *nm);
+
+/* One line, or one piece of a long line: the quick check, else the passes. */
+static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
+  if (!line_needs_work(nm, nm->text + p, pe - p))
+    return tl__buf_append(nm->out, nm->text + p, pe - p);
+  tl_status st = load_line(nm, p, pe);
+  if (st)
+    return st;
+  pass_unicode(nm);
+  pass_spaces(nm);
+  if (!(nm->flags & TL_NORM_NO_LOOKALIKES))
+    pass_lookalikes(nm);
+  if (!(nm->flags & TL_NORM_NO_APOSTROPHES))
+    pass_apostrophes(nm);
+  if (nm->flags & (TL_NORM_QUOTES | TL_NORM_DASHES | TL_NORM_ELLIPSIS))
+    pass_typography(nm);
+  return nm->st ? nm->st : write_units(nm);
 }
 
 static tl_status write_units(norm *nm) {
@@ -1126,21 +1167,22 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
     nm.line_end = le;
     nm.line_lang_known = 0;
     nm.para_known = 0;
-    if (!line_needs_work(&nm, text + i, le - i)) {
-      st = tl__buf_append(out, text + i, le - i);
-    } else {
-      st = load_line(&nm, i, le);
-      if (!st) {
-        pass_unicode(&nm);
-        pass_spaces(&nm);
-        if (!(nm.flags & TL_NORM_NO_LOOKALIKES))
-          pass_lookalikes(&nm);
-        if (!(nm.flags & TL_NORM_NO_APOSTROPHES))
-          pass_apostrophes(&nm);
-        if (nm.flags & (TL_NORM_QUOTES | TL_NORM_DASHES | TL_NORM_ELLIPSIS))
-          pass_typography(&nm);
-        st = nm.st ? nm.st : write_units(&nm);
+    nm.piece_start = nm.col_off = i;
+    nm.piece_col = nm.col = 1;
+    /* A line longer than MAX_PIECE is worked in pieces cut after a space,
+     * so that memory stays bounded on text without line ends. */
+    for (size_t p = i; !st;) {
+      size_t pe = le - p > MAX_PIECE ? cut_point(text, p, p + MAX_PIECE) : le;
+      if (p > i) {
+        for (size_t k = nm.piece_start; k < p; k++)
+          nm.piece_col += ((unsigned char)text[k] & 0xC0) != 0x80;
+        nm.piece_start = nm.col_off = p;
+        nm.col = nm.piece_col;
       }
+      st = normalize_piece(&nm, p, pe);
+      if (pe >= le)
+        break;
+      p = pe;
     }
     if (!st && nl)
       st = tl__buf_putc(out, '\n');

@@ -198,6 +198,13 @@ static void on_change(void *user, const tl_change *c) {
            c->line, c->column, c->before, c->after);
 }
 
+static void on_last(void *user, const tl_change *c) {
+  size_t *v = user; /* n, line, column of the last lookalike */
+  v[0]++;
+  if (strcmp(c->kind, "lookalike") == 0)
+    v[1] = c->line, v[2] = c->column;
+}
+
 static void test_reports_and_errors(tl_ctx *ctx) {
   tl_buf out = TL_BUF_INIT;
   log l = {0, ""};
@@ -255,6 +262,39 @@ static void test_rules(tl_ctx *ctx) {
   free(r);
 }
 
+/* A line far longer than a work piece: same result as short lines, and
+ * the columns of reports still count from the line start. */
+static void test_long_line(tl_ctx *ctx) {
+  const char *unit = "Bu o'quv yili ta'lim Тошкeнт shahrida boshlandi. ";
+  const char *want = "Bu oʻquv yili taʼlim Тошкент shahrida boshlandi. ";
+  size_t ul = strlen(unit), n = 6000; /* ~300 KB */
+  char *in = malloc(ul * n + 1), *exp = malloc(strlen(want) * n + 1);
+  for (size_t k = 0; k < n; k++) {
+    memcpy(in + k * ul, unit, ul);
+    memcpy(exp + k * strlen(want), want, strlen(want));
+  }
+  in[ul * n] = '\0';
+  exp[strlen(want) * n] = '\0';
+  tl_buf out = TL_BUF_INIT;
+  log l = {0, ""};
+  CHECK_INT(TL_OK, tl_normalize(ctx, NULL, in, strlen(in), &out, NULL, NULL));
+  CHECK(out.data && strcmp(out.data, exp) == 0);
+  tl_buf_free(&out);
+  /* The last look-alike: the Latin e of the last Тошкeнт. */
+  size_t cps = 0;
+  for (const char *p = unit; *p; p++)
+    cps += ((unsigned char)*p & 0xC0) != 0x80;
+  (void)l;
+  size_t last[3] = {0, 0, 0};
+  CHECK_INT(TL_OK, tl_normalize(ctx, NULL, in, strlen(in), &out, on_last, last));
+  CHECK_INT(3 * n, last[0]);
+  CHECK_INT(1, last[1]);
+  CHECK_INT((n - 1) * cps + 22, last[2]); /* "Bu o'quv yili ta'lim " = 21 */
+  tl_buf_free(&out);
+  free(in);
+  free(exp);
+}
+
 int main(void) {
   tl_ctx *ctx = NULL;
   tl_ctx_new(&ctx);
@@ -264,6 +304,7 @@ int main(void) {
   test_idempotent(ctx);
   test_reports_and_errors(ctx);
   test_rules(ctx);
+  test_long_line(ctx);
   tl_ctx_free(ctx);
   return check_done();
 }
