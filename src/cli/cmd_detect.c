@@ -33,11 +33,8 @@ static void usage(FILE *fp) {
         fp);
 }
 
-/* --lang-only: set once by cmd_detect before any output. */
-static int lang_only;
-
 /* "LANG<TAB>CONF" or "LANG" with --lang-only. */
-static void print_result(tl_lang lang, double conf) {
+static void print_result(int lang_only, tl_lang lang, double conf) {
   if (lang_only)
     printf("%s\n", tl_lang_code(lang));
   else
@@ -46,7 +43,7 @@ static void print_result(tl_lang lang, double conf) {
 
 typedef struct det_ctx {
   const char *name;
-  int json, first;
+  int json, first, lang_only;
 } det_ctx;
 
 static void json_str(const char *s) {
@@ -74,11 +71,12 @@ static void on_paragraph(void *user, const tl_detection *d) {
     c->first = 0;
   } else {
     printf("%s:%zu\t", c->name, d->line);
-    print_result(d->lang, d->confidence);
+    print_result(c->lang_only, d->lang, d->confidence);
   }
 }
 
-static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int many) {
+static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int lang_only,
+                      int many) {
   char *raw;
   size_t raw_len;
   if (cli_read_all(path, &raw, &raw_len))
@@ -96,7 +94,7 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
     return cli_lib_error(name, st, ctx);
   }
   const char *s = text.data ? text.data : "";
-  det_ctx dc = {name, json, 1};
+  det_ctx dc = {name, json, 1, lang_only};
   if (mode == 'l') {
     size_t i = 0, line = 1;
     if (json) {
@@ -116,7 +114,7 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
       else {
         if (many)
           printf("%s:%zu\t", name, line);
-        print_result(lang, conf);
+        print_result(lang_only, lang, conf);
       }
       i = end + 1;
       line++;
@@ -144,7 +142,7 @@ static int detect_one(tl_ctx *ctx, const char *path, int mode, int json, int man
     else {
       if (many || mode == 'p')
         printf("%s\t", name);
-      print_result(lang, conf);
+      print_result(lang_only, lang, conf);
     }
   }
   tl_buf_free(&text);
@@ -157,8 +155,7 @@ int cmd_detect(int argc, char **argv) {
       {"json", no_argument, 0, 'j'},       {"lang-only", no_argument, 0, 'L'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  int mode = 0, json = 0, c;
-  lang_only = 0;
+  int mode = 0, json = 0, lang_only = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "pljLh", longopts, NULL)) != -1) {
     switch (c) {
@@ -177,9 +174,9 @@ int cmd_detect(int argc, char **argv) {
   }
   int rc = EXIT_OK, many = argc - optind > 1;
   if (optind >= argc)
-    rc = detect_one(ctx, NULL, mode, json, 0);
+    rc = detect_one(ctx, NULL, mode, json, lang_only, 0);
   for (int i = optind; i < argc; i++) {
-    int r = detect_one(ctx, argv[i], mode, json, many);
+    int r = detect_one(ctx, argv[i], mode, json, lang_only, many);
     if (r > rc)
       rc = r;
   }
