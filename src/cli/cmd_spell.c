@@ -31,6 +31,7 @@ static void usage(FILE *fp) {
         "                         repeatable)\n"
         "      --add WORD         append WORD to the (first) --personal FILE,\n"
         "                         atomically (repeatable; no FILE: only add)\n"
+        "      --no-suggest       no suggestions (faster; -a then answers '#')\n"
         "      --no-newsroom      leave out the built-in newsroom name lists\n"
         "      --dict-dir DIR     hunspell dictionaries (default /usr/share/hunspell)\n"
         "      --cache-dir DIR    cache of the Uzbek Latin dictionary (default\n"
@@ -340,7 +341,7 @@ done:
 
 int cmd_spell(int argc, char **argv) {
   enum { O_JSON = 256, O_HTML, O_MD, O_CAPS, O_PERSONAL, O_ADD, O_NONEWS,
-         O_DICTDIR, O_CACHEDIR };
+         O_DICTDIR, O_CACHEDIR, O_NOSUGG };
   static const struct option longopts[] = {
       {"lang", required_argument, 0, 'L'},
       {"list", no_argument, 0, 'l'},
@@ -352,6 +353,7 @@ int cmd_spell(int argc, char **argv) {
       {"personal", required_argument, 0, O_PERSONAL},
       {"add", required_argument, 0, O_ADD},
       {"no-newsroom", no_argument, 0, O_NONEWS},
+      {"no-suggest", no_argument, 0, O_NOSUGG},
       {"dict-dir", required_argument, 0, O_DICTDIR},
       {"cache-dir", required_argument, 0, O_CACHEDIR},
       {"output", required_argument, 0, 'o'},
@@ -390,6 +392,7 @@ int cmd_spell(int argc, char **argv) {
     case O_PERSONAL: personal[n_personal++] = optarg; break;
     case O_ADD: adds[n_adds++] = optarg; break;
     case O_NONEWS: opts.flags |= TL_SPELL_NO_NEWSROOM; break;
+    case O_NOSUGG: opts.flags |= TL_SPELL_NO_SUGGEST; break;
     case O_DICTDIR: opts.dict_dir = optarg; break;
     case O_CACHEDIR: opts.cache_dir = optarg; break;
     case 'o': output = optarg; break;
@@ -422,8 +425,10 @@ int cmd_spell(int argc, char **argv) {
     free(adds);
     return rc;
   }
-  if (fmt == FMT_LIST || pipe_mode)
-    opts.flags |= fmt == FMT_LIST ? TL_SPELL_NO_SUGGEST : TL_SPELL_ALL_WORDS;
+  if (fmt == FMT_LIST && !pipe_mode)
+    opts.flags |= TL_SPELL_NO_SUGGEST;
+  if (pipe_mode)
+    opts.flags |= TL_SPELL_ALL_WORDS;
   opts.personal_files = personal;
   opts.n_personal_files = n_personal;
 

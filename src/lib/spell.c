@@ -1169,6 +1169,11 @@ static int is_suffix(tl_speller *sp, int script, const char *s, size_t n) {
   return 0;
 }
 
+/* Particles written onto a word (haliyam, kitobmi, senchi, oʻshagina). */
+static const char *const particles[SC_N][9] = {
+    {"yam", "mi", "chi", "ku", "gina", "dir", "oq", NULL, NULL},
+    {"ям", "ми", "чи", "ку", "гина", "дир", "оқ", NULL, NULL}};
+
 /* Word w (UTF-8, n bytes) of an Uzbek dictionary as stem + suffix chain:
  * the stem must be a word of di (at least two letters). */
 static int stem_suffix_ok(checker *ck, int di, const char *w, size_t n) {
@@ -1182,7 +1187,7 @@ static int stem_suffix_ok(checker *ck, int di, const char *w, size_t n) {
   for (size_t i = first; i < n; i++) {
     if (((unsigned char)w[i] & 0xC0) == 0x80)
       continue;
-    if (!is_suffix(sp, script, w + i, n - i))
+    if (!is_suffix(sp, script, w + i, n - i) && !in_list(w + i, n - i, particles[script]))
       continue;
     centry *e = NULL;
     if (judge(ck->ctx, sp, di, w, i, &e) == TL_OK && e->ok == 1)
@@ -1268,7 +1273,7 @@ static int run_dict(const tl_speller *sp, const tok *t, int script,
  * bor-ku) and case endings after a quotation, a number or an acronym
  * («Kun.uz»ning, 2024-yilda, BMTning): such a piece is not a word alone. */
 static int attached_ok(checker *ck, const tok *t, int script) {
-  static const char *const particles[SC_N][20] = {
+  static const char *const enclitics[SC_N][20] = {
       {"da", "ku", "yu", "u", "chi", "mi", "a", "ya", "e", "ey", "gina", "dek",
        "day", "ki", "oq", "yoq", "ov", "tagin", NULL},
       {"да", "ку", "ю", "у", "чи", "ми", "а", "я", "э", "эй", "гина", "дек",
@@ -1285,7 +1290,7 @@ static int attached_ok(checker *ck, const tok *t, int script) {
   if (k < 0)
     return 0;
   if (p == '-' && u_isalpha(pp))
-    return in_list(w8, (size_t)k, particles[script]);
+    return in_list(w8, (size_t)k, enclitics[script]);
   int after = p == 0xBB || p == '"' || p == 0x201D || p == 0x201C || p == ')' ||
               p == 0x2019 || p == '\'' || u_isdigit(p) ||
               (p == '-' && u_isdigit(pp)) || (u_isupper(p) && u_isupper(pp));
