@@ -375,16 +375,28 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
     conf = 0.1;
     goto done;
   }
+  /* An ASCII head (an English header, markup) says nothing: the sample is
+   * moved to the first non-ASCII byte, wherever it is. */
+  if (len > n) {
+    size_t h = 0;
+    while (h < len && s[h] < 0x80)
+      h++;
+    if (h >= n && h < len) {
+      s += h;
+      n = len - h < SAMPLE_MAX ? len - h : SAMPLE_MAX;
+    }
+  }
   /* UTF-8: count well-formed multi-byte sequences against invalid bytes. */
   size_t n_mb = 0, n_bad = 0, i = 0;
+  size_t avail = len - (size_t)(s - (const unsigned char *)data);
   while (i < n) {
     if (s[i] < 0x80) {
       i++;
       continue;
     }
     uint32_t cp;
-    size_t k = tl__utf8_decode(data + i, n - i, &cp);
-    if (cp == TL__UTF8_TRUNCATED && len > n)
+    size_t k = tl__utf8_decode((const char *)s + i, n - i, &cp);
+    if (cp == TL__UTF8_TRUNCATED && avail > n)
       break; /* cut by the sample, not by the file */
     if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED)
       n_bad++;

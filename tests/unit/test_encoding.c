@@ -146,6 +146,19 @@ static void test_errors(tl_ctx *ctx) {
   double conf;
   tl_encoding_detect(&e, &conf, latin1, strlen(latin1));
   CHECK_INT(TL_ENC_UTF8, e);
+  /* A long ASCII head does not hide the CP1251 that follows it. */
+  {
+    size_t head = 100000;
+    char *big = malloc(head + 64);
+    memset(big, 'a', head);
+    for (size_t k = 80; k < head; k += 81)
+      big[k] = '\n';
+    const char *cyr = "\n\xCF\xF0\xE8\xE2\xE5\xF2, \xEC\xE8\xF0!\n"; /* Привет, мир! */
+    memcpy(big + head, cyr, strlen(cyr) + 1);
+    tl_encoding_detect(&e, &conf, big, strlen(big));
+    CHECK_INT(TL_ENC_CP1251, e);
+    free(big);
+  }
   /* A UTF-8 file with one broken byte is still UTF-8. */
   char mostly[600];
   strcpy(mostly, "Ўзбекистон Республикаси Президенти. Тошкент шаҳрида янги мактаблар. ");
