@@ -309,8 +309,9 @@ TL_API tl_status tl_encoding_parse(tl_encoding *out, const char *name);
  * UTF-8 (or mostly UTF-8 with a few invalid sequences); else UTF-16/32
  * without BOM by the zero-byte pattern; else the Cyrillic 8-bit encoding
  * whose decoding looks most like Russian or Uzbek text. Never fails: empty
- * or ASCII data is UTF-8. *confidence (may be NULL) is in [0, 1]. Reads at
- * most the first 64 KiB. Pure function: no context, thread-safe. */
+ * or ASCII data is UTF-8. *confidence (may be NULL) is in [0, 1]. Judges
+ * 64 KiB at most: the start, or from the first non-ASCII byte when the start
+ * is all ASCII. Pure function: no context, thread-safe. */
 TL_API void tl_encoding_detect(tl_encoding *enc, double *confidence,
                                const char *data, size_t len);
 
