@@ -643,8 +643,9 @@ typedef struct tl_batch_options {
 /* Fills *opts with the defaults (detect encoding and type, all cores). */
 TL_API void tl_batch_options_init(tl_batch_options *opts);
 
-/* The shard (1..count) of a relative path: FNV-1a 64 of its bytes, modulo
- * count, plus 1. Stable across versions and machines. */
+/* The shard (1..count) of a relative path: FNV-1a 64 of its bytes, then
+ * the splitmix64 finalizer, modulo count, plus 1. Stable across versions
+ * and machines (a published contract: hosts may run different versions). */
 TL_API unsigned tl_batch_shard(const char *path, size_t len, unsigned count);
 
 /* Converts the tree, archive or JSON Lines file src into dst (see the

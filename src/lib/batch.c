@@ -146,7 +146,9 @@ unsigned tl_batch_shard(const char *path, size_t len, unsigned count) {
   uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
   for (size_t i = 0; i < len; i++)
     h = (h ^ (unsigned char)path[i]) * 0x100000001b3ull;
-  return (unsigned)(h % count) + 1;
+  /* FNV's low bits follow the last bytes' low bits: "article-00001.txt"
+   * and its neighbours would fill every other shard. Mix before modulo. */
+  return (unsigned)(mix64(h) % count) + 1;
 }
 
 /* ------------------------------------------------------------- encodings */
