@@ -179,6 +179,7 @@ struct tl_stream {
   size_t line, column; /* position of pending.data[0] */
   tl_buf *out;         /* output of the current write */
   tl__wcache *cache;   /* words already converted (Uzbek engine) */
+  tl_ctx failure;      /* the first failure (status 0: none) */
 };
 
 tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv, tl_note_fn notes,
@@ -341,10 +342,26 @@ static tl_status drain(tl_stream *s, tl_buf *out, size_t from, int final) {
   return TL_OK;
 }
 
+/* A stream that failed stays failed: later calls report the first failure
+ * again and buffer nothing more, so a caller that goes on writing after an
+ * error cannot make it grow. */
+static tl_status stream_failed(tl_stream *s, tl_status st) {
+  if (!s->failure.status) {
+    if (s->ctx)
+      s->failure = *s->ctx;
+    s->failure.status = st;
+  } else if (s->ctx) {
+    *s->ctx = s->failure;
+  }
+  return s->failure.status;
+}
+
 tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
                           tl_buf *out) {
   if (!s || !out || (!chunk && len))
     return tl__fail(s ? s->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "NULL argument");
+  if (s->failure.status)
+    return stream_failed(s, s->failure.status);
   /* Feed big chunks in slices so that memory stays bounded. */
   while (len) {
     size_t take = len < TL__SOFT_CUT ? len : TL__SOFT_CUT;
@@ -355,7 +372,7 @@ tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
     len -= take;
     tl_status st = drain(s, out, from, 0);
     if (st)
-      return st;
+      return stream_failed(s, st);
   }
   tl__ok(s->ctx);
   return TL_OK;
@@ -364,9 +381,11 @@ tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,
 tl_status tl_stream_finish(tl_stream *s, tl_buf *out) {
   if (!s || !out)
     return tl__fail(s ? s->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "NULL argument");
+  if (s->failure.status)
+    return stream_failed(s, s->failure.status);
   tl_status st = drain(s, out, 0, 1);
   if (st)
-    return st;
+    return stream_failed(s, st);
   tl__ok(s->ctx);
   return TL_OK;
 }

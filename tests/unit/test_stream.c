@@ -236,6 +236,35 @@ static void test_invalid_utf8(void) {
   tl_ctx_free(ctx);
 }
 
+/* A stream that failed stays failed: writing on after the error reports
+ * the same failure, writes nothing and keeps nothing. */
+static void test_sticky_failure(void) {
+  tl_ctx *ctx;
+  tl_ctx_new(&ctx);
+  tl_converter *cv = make(ctx, TL_LANG_UZ_CYRL, TL_LANG_UZ_LATN, 0);
+  tl_stream *s = NULL;
+  CHECK_INT(TL_OK, tl_stream_new(ctx, cv, NULL, NULL, &s));
+  tl_buf out = TL_BUF_INIT;
+  CHECK_INT(TL_EUTF8, tl_stream_write(s, "ok\nbad \xff\n", 9, &out));
+  size_t len = out.len;
+  static char more[1 << 16];
+  memset(more, 'a', sizeof more);
+  for (int i = 0; i < 100; i++)
+    CHECK_INT(TL_EUTF8, tl_stream_write(s, more, sizeof more, &out));
+  CHECK_INT(TL_EUTF8, tl_stream_finish(s, &out));
+  CHECK_INT(len, out.len);
+  CHECK_INT(7, tl_ctx_error_offset(ctx));
+  size_t line = 0, col = 0;
+  tl_ctx_error_position(ctx, &line, &col);
+  CHECK_INT(2, line);
+  CHECK_INT(5, col);
+  CHECK(strstr(tl_ctx_message(ctx), "byte offset 7") != NULL);
+  tl_buf_free(&out);
+  tl_stream_free(s);
+  tl_converter_free(cv);
+  tl_ctx_free(ctx);
+}
+
 /* TL_CONVERT_REPLACE writes one U+FFFD per invalid byte and keeps the rest,
  * whatever the chunking. */
 static void test_replace(void) {
@@ -387,6 +416,7 @@ int main(void) {
   test_long_lines();
   test_invalid_utf8();
   test_replace();
+  test_sticky_failure();
   test_empty_nul_bom();
   test_huge_line();
   return check_done();
