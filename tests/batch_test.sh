@@ -159,6 +159,17 @@ if [ "$MODE" = main ]; then
   check "zip = folder run" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x2"
   "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/x3"
   check "tar.gz -> folder" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x3"
+  # Hard links keep their content; symbolic links stay in archives only.
+  mkdir -p "$tmp/hl" && echo "Тошкент" > "$tmp/hl/a.txt" && ln "$tmp/hl/a.txt" "$tmp/hl/b.txt" && ln -s a.txt "$tmp/hl/c.txt"
+  tar cf "$tmp/hl.tar" -C "$tmp/hl" .
+  "$T" batch -q -t uz-Latn "$tmp/hl.tar" "$tmp/hl-out.tar"
+  mkdir "$tmp/hlx" && tar xf "$tmp/hl-out.tar" -C "$tmp/hlx"
+  echo "Тошкент" | "$T" -t uz-Latn > "$tmp/hl.want"
+  check "hard link: both names converted" sh -c "cmp -s '$tmp/hl.want' '$tmp/hlx/a.txt' && cmp -s '$tmp/hl.want' '$tmp/hlx/b.txt'"
+  check "symlink kept in the archive" [ -L "$tmp/hlx/c.txt" ]
+  "$T" batch -q -t uz-Latn --report "$tmp/hl.json" "$tmp/hl.tar" "$tmp/hl-dir"
+  check "hard link into a folder" sh -c "cmp -s '$tmp/hl.want' '$tmp/hl-dir/a.txt' && cmp -s '$tmp/hl.want' '$tmp/hl-dir/b.txt'"
+  check "symlink not made in a folder" grep -q '"path": "c.txt", "action": "skipped"' "$tmp/hl.json"
   # An entry climbing out of DST is never written.
   python3 - "$tmp/evil.tar" <<'EOF'
 import io, sys, tarfile

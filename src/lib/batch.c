@@ -409,6 +409,7 @@ typedef struct batch {
   tl_normalize_options norm;
   const tl_normalize_options *norm_fields; /* NULL without --normalize */
   char *src, *out_root; /* out_root: dst folder or staging folder */
+  int staging;          /* the outputs are packed into an archive */
   char tmp_prefix[64];
   uint64_t fingerprint;
   char options_text[1024];
@@ -1567,6 +1568,30 @@ static tl_status read_archive(batch *b, entry_list *l) {
       e->gname = strdup(archive_entry_gname(ae));
     if (e->kind == 'l' && archive_entry_symlink(ae))
       e->link = strdup(archive_entry_symlink(ae));
+    const char *hard = archive_entry_hardlink(ae);
+    if (hard) {
+      /* A tar hard link has no data of its own: it names an earlier entry. */
+      e->kind = 'h';
+      e->link = strdup(hard);
+      if (!e->link || tl__batch_safe_path(e->link) != 1) {
+        e->kind = '?';
+      } else {
+        e->include = 1;
+        continue;
+      }
+    }
+    if (e->kind == 'l' && !b->staging) {
+      /* Not created in a folder: a link could point anywhere. */
+      pthread_mutex_lock(&b->rmu);
+      b->stats.files[TL_BATCH_SKIPPED]++;
+      if (b->o->on_file) {
+        tl_batch_file f = {e->rel, 0, TL_BATCH_SKIPPED, TL_DOC_OTHER, "", 0, 0, TL_OK,
+                           "symbolic link (kept in archives only)"};
+        b->o->on_file(b->o->user, &f);
+      }
+      pthread_mutex_unlock(&b->rmu);
+      continue;
+    }
     if (e->kind == 'd' || e->kind == 'l') {
       e->include = 1;
       continue;
@@ -1684,6 +1709,10 @@ static tl_status pack_archive(batch *b, dst_kind kind, const char *dst,
       archive_entry_set_gname(ae, e->gname);
     if (e->kind == 'd') {
       archive_entry_set_filetype(ae, AE_IFDIR);
+    } else if (e->kind == 'h') {
+      archive_entry_set_filetype(ae, AE_IFREG);
+      archive_entry_set_hardlink(ae, e->link);
+      archive_entry_set_size(ae, 0);
     } else if (e->kind == 'l') {
       archive_entry_set_filetype(ae, AE_IFLNK);
       archive_entry_set_symlink(ae, e->link ? e->link : "");
@@ -1874,6 +1903,7 @@ static tl_status run_tree(batch *b, const char *dst, dst_kind dk, int src_is_dir
     b->out_root = staging ? strdup(staging) : NULL;
 #endif
   }
+  b->staging = staging != NULL;
   if (staging)
     clean_stale_beside(dst, b->tmp_prefix); /* a pack cut by a kill */
   if (!b->out_root) {
@@ -1941,6 +1971,22 @@ static tl_status run_tree(batch *b, const char *dst, dst_kind dk, int src_is_dir
   }
   if (!st && b->fatal)
     st = tl__fail(b->ctx, b->fatal, TL_NO_OFFSET, "%s", b->fatal_msg);
+  /* Hard links of an archive unpacked into a folder: linked to the output
+   * of their target, inside DST. */
+  for (size_t i = 0; !st && !staging && i < l.n; i++) {
+    entry *e = l.v[i];
+    if (e->kind != 'h')
+      continue;
+    char *to = path_join(b->out_root, e->rel), *from = path_join(b->out_root, e->link);
+    if (to && from && make_parents(to) == 0) {
+      unlink(to);
+      if (link(from, to) != 0 && errno != ENOENT) /* ENOENT: target failed */
+        st = tl__fail(b->ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot link: %s", to,
+                      strerror(errno));
+    }
+    free(to);
+    free(from);
+  }
   if (b->man.fd >= 0) {
     fsync(b->man.fd);
     close(b->man.fd);
