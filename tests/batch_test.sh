@@ -151,7 +151,9 @@ if [ "$MODE" = main ]; then
   check "tar.gz keeps entry order" sh -c "[ \"\$(tar tzf '$tmp/in.tar.gz' | grep -v '/\$' | sed 's|^\./||')\" = \"\$(tar tzf '$tmp/o.tar.gz' | grep -v '/\$')\" ]"
   check "no staging left" [ ! -e "$tmp/o.tar.gz.translit-staging" ]
   cp "$tmp/o.tar.gz" "$tmp/o1.tar.gz"
-  "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/o.tar.gz"
+  "$T" batch -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/o.tar.gz" 2> "$tmp/err"
+  check "tar.gz: a rerun on the same source does nothing" grep -q "0 converted, 0 copied, 0 skipped, 1 unchanged" "$tmp/err"
+  "$T" batch -q --force -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/o.tar.gz"
   check "tar.gz: rebuilt byte for byte" cmp -s "$tmp/o.tar.gz" "$tmp/o1.tar.gz"
   "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/in.zip" "$tmp/o.zip"
   check "zip: exit 0" [ $? = 0 ]
@@ -202,6 +204,12 @@ EOF
   check "JSONL: bad record kept as is" [ "$(sed -n 1235p "$tmp/o.jsonl")" = '{"title": broken}' ]
   "$T" batch -q -j1 -t uz-Latn --field title,body - - < "$tmp/d.jsonl" > "$tmp/o2.jsonl"
   check "JSONL: stdin -j1 = file -j2" cmp -s "$tmp/o.jsonl" "$tmp/o2.jsonl"
+  grep -v broken "$tmp/d.jsonl" > "$tmp/g.jsonl"
+  "$T" batch -q -t uz-Latn --field title,body "$tmp/g.jsonl" "$tmp/g-out.jsonl"
+  "$T" batch -t uz-Latn --field title,body "$tmp/g.jsonl" "$tmp/g-out.jsonl" 2> "$tmp/err"
+  check "JSONL: a rerun on the same source does nothing" grep -q "0 converted, 0 copied, 0 skipped, 1 unchanged" "$tmp/err"
+  "$T" batch -t uz-Latn --field body "$tmp/g.jsonl" "$tmp/g-out.jsonl" 2> "$tmp/err"
+  check "JSONL: other options redo it" grep -q "2999 converted" "$tmp/err"
   # Each field equals per-line convert; every other value is unchanged.
   python3 - "$tmp/d.jsonl" "$tmp/o.jsonl" "$tmp/fields.txt" <<'EOF'
 import json, sys

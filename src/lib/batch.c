@@ -176,6 +176,9 @@ tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
   if (encoding && *encoding && tl_encoding_parse(&enc, encoding) != TL_OK)
     return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET, "unknown encoding '%s'",
                     encoding);
+  size_t bad = 0;
+  if (enc == TL_ENC_UNKNOWN && tl__utf8_valid(data, len, &bad) && !memchr(data, 0, len))
+    return TL_OK; /* the common case, without the cost of a statistical guess */
   if (enc == TL_ENC_UNKNOWN) {
     tl_encoding_detect(&enc, NULL, data, len);
     if (enc != TL_ENC_UTF16LE && enc != TL_ENC_UTF16BE && enc != TL_ENC_UTF32LE &&
@@ -196,7 +199,6 @@ tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
                         "binary data, not text (%zu control bytes)", ctrl);
     }
   }
-  size_t bad = 0;
   if (!encoding || !*encoding || strcasecmp(encoding, "auto") == 0) {
     if (tl__utf8_valid(data, len, &bad)) {
       enc = TL_ENC_UTF8;
@@ -1886,6 +1888,59 @@ static tl_status check_overlap(tl_ctx *ctx, const char *src, const char *dst) {
   return TL_OK;
 }
 
+/* A single-file output (a .jsonl, or an archive made from an archive)
+ * has no per-file manifest once finished: a hidden record beside it,
+ * ".NAME.translit-manifest", says from which source and with which options
+ * it was made, so that a rerun on an unchanged source does nothing. */
+static char *done_path(const char *dst) {
+  const char *slash = strrchr(dst, '/');
+  size_t dn = slash ? (size_t)(slash - dst) + 1 : 0;
+  char *p = malloc(strlen(dst) + sizeof MANIFEST_NAME + 2);
+  if (p)
+    sprintf(p, "%.*s.%s%s", (int)dn, dst, dst + dn, MANIFEST_NAME);
+  return p;
+}
+
+static void done_line(batch *b, const struct stat *src, unsigned long long out_size,
+                      char *line, size_t n) {
+  snprintf(line, n, "%llu %lld %016llx %llu\n", (unsigned long long)src->st_size,
+           (long long)src->st_mtim.tv_sec * 1000000000LL + src->st_mtim.tv_nsec,
+           (unsigned long long)b->fingerprint, out_size);
+}
+
+static int done_before(batch *b, const char *dst, const struct stat *src) {
+  struct stat ds;
+  if ((b->o->flags & TL_BATCH_FORCE) || stat(dst, &ds) != 0)
+    return 0;
+  char *p = done_path(dst);
+  tl_buf cur = TL_BUF_INIT;
+  char want[128];
+  done_line(b, src, (unsigned long long)ds.st_size, want, sizeof want);
+  int same = p && read_file(p, &cur, 0) == 0 && cur.data && strstr(cur.data, want) != NULL;
+  tl_buf_free(&cur);
+  free(p);
+  return same;
+}
+
+static void mark_done(batch *b, const char *dst, const struct stat *src) {
+  struct stat ds;
+  char *p = done_path(dst);
+  if (!p || stat(dst, &ds) != 0) {
+    free(p);
+    return;
+  }
+  char line[1300];
+  int k = snprintf(line, sizeof line, "# translit: %s was made from a source of this "
+                   "size, mtime and options\n", dst);
+  done_line(b, src, (unsigned long long)ds.st_size, line + k, sizeof line - (size_t)k);
+  tmpfile_ tf;
+  if (out_open(b, &tf, p) == 0 && write_all(tf.fd, line, strlen(line)) == 0)
+    out_commit(&tf, 0644); /* only saves time later: a failure is harmless */
+  else
+    out_abort(&tf);
+  free(p);
+}
+
 static tl_status run_tree(batch *b, const char *dst, dst_kind dk, int src_is_dir) {
   tl_status st = TL_OK;
   char *staging = NULL;
@@ -1997,6 +2052,9 @@ static tl_status run_tree(batch *b, const char *dst, dst_kind dk, int src_is_dir
     st = pack_archive(b, dk, dst, &l);
     if (!st)
       remove_tree(staging);
+    struct stat sst;
+    if (!st && !src_is_dir && !b->stats.files[TL_BATCH_FAILED] && stat(b->src, &sst) == 0)
+      mark_done(b, dst, &sst);
   }
 #endif
   entries_free(&l);
@@ -2094,7 +2152,16 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
     st = tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET,
                   "%s: a .jsonl destination needs a .jsonl source", dst);
   }
-  if (!st && src_jsonl) {
+  if (!st && (src_jsonl || (dk != DST_DIR && !S_ISDIR(sst.st_mode))) && !src_stdin &&
+      dk != DST_STDOUT && done_before(b, dst, &sst)) {
+    b->stats.files[TL_BATCH_UNCHANGED] = 1;
+    if (opts->on_file) {
+      tl_batch_file f = {src, 0, TL_BATCH_UNCHANGED, src_jsonl ? TL_DOC_JSONL : TL_DOC_OTHER,
+                         "", (unsigned long long)sst.st_size, 0, TL_OK,
+                         "made by an earlier run from the same source and options"};
+      opts->on_file(opts->user, &f);
+    }
+  } else if (!st && src_jsonl) {
     int in_fd = src_stdin ? 0 : open(src, O_RDONLY | O_CLOEXEC);
     b->src_name = src_stdin ? "<stdin>" : src;
     b->out_name = dk == DST_STDOUT ? "<stdout>" : dst;
@@ -2131,6 +2198,8 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
     if (in_fd > 0)
       close(in_fd);
     b->stats.files[TL_BATCH_FAILED] = b->records_failed;
+    if (!st && !src_stdin && !b->records_failed)
+      mark_done(b, dst, &sst);
   } else if (!st) {
     int src_dir = S_ISDIR(sst.st_mode);
 #ifndef TL_HAVE_LIBARCHIVE
