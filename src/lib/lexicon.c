@@ -140,9 +140,11 @@ tl_status tl__lexicon_parse(tl_ctx *ctx, tl__lexicon *lx, const char *text,
         dirs |= TL__LEX_TO_LATIN;
       else if (c == '<')
         dirs |= TL__LEX_TO_CYRL;
+      else if (c == '-')
+        flags |= TL__LEX_DROP_SOFT;
       else if (c != ' ')
         return tl__fail_at(ctx, TL_ESYNTAX, (size_t)(f[2] + i - text), lineno, 0,
-                           "%s:%zu: unknown flag '%c' (use * > <)", name, lineno, c);
+                           "%s:%zu: unknown flag '%c' (use * - > <)", name, lineno, c);
     }
     flags |= dirs ? dirs : (TL__LEX_TO_LATIN | TL__LEX_TO_CYRL);
     char *cyr = dup_range(f[0], fl[0]);

@@ -11,6 +11,7 @@
 #define TL__LEX_STEM 0x1u     /* '*': suffixes may follow */
 #define TL__LEX_TO_LATIN 0x2u /* usable Cyrillic -> Latin */
 #define TL__LEX_TO_CYRL 0x4u  /* usable Latin -> Cyrillic */
+#define TL__LEX_DROP_SOFT 0x8u /* '-': final ь dropped before a suffix (октябрда) */
 
 /* Latin apostrophes inside words, canonical form. */
 #define TL__OKINA 0x02BBu /* ʻ in oʻ gʻ */

@@ -108,6 +108,12 @@ tl_status tl__trie_freeze(tl__trie *t) {
   free(old_of);
   t->nodes = nn;
   t->cap = t->n;
+  for (size_t i = 0; i < TL__TRIE_ROOT_SLOTS; i++)
+    t->root[i] = TL__TRIE_NONE;
+  for (int32_t c = nn[0].child; c != TL__TRIE_NONE && c < nn[0].child + nn[0].sibling; c++) {
+    int32_t *slot = &t->root[nn[c].cp % TL__TRIE_ROOT_SLOTS];
+    *slot = *slot == TL__TRIE_NONE ? c : -2;
+  }
   t->frozen = 1;
   return TL_OK;
 }

@@ -23,10 +23,15 @@ typedef struct tl__trie_node {
 /* Built with tl__trie_insert, then frozen with tl__trie_freeze: the frozen
  * layout keeps the children of a node side by side and sorted, which is
  * what makes lookups fast. Only a frozen trie may be searched. */
+#define TL__TRIE_ROOT_SLOTS 512 /* direct index of the root's children */
+
 typedef struct tl__trie {
   tl__trie_node *nodes;
   size_t n, cap;
   int frozen;
+  /* Frozen: the root's child for cp is root[cp % SLOTS] if its cp matches
+   * (the first step is the widest; Cyrillic and ASCII never collide). */
+  int32_t root[TL__TRIE_ROOT_SLOTS];
 } tl__trie;
 
 tl_status tl__trie_init(tl__trie *t);
@@ -39,6 +44,14 @@ tl_status tl__trie_insert(tl__trie *t, const uint32_t *word, size_t n,
 tl_status tl__trie_freeze(tl__trie *t);
 /* The child of node along cp, or TL__TRIE_NONE (frozen trie). */
 static inline int32_t tl__trie_step(const tl__trie *t, int32_t node, uint32_t cp) {
+  if (node == TL__TRIE_ROOT) {
+    int32_t c = t->root[cp % TL__TRIE_ROOT_SLOTS];
+    if (c != TL__TRIE_NONE && t->nodes[c].cp == cp)
+      return c;
+    if (c != -2)
+      return TL__TRIE_NONE;
+    /* -2: a collision in the direct index; search the list */
+  }
   const tl__trie_node *n = &t->nodes[node];
   int32_t lo = n->child, hi = n->child + n->sibling;
   while (hi - lo > 8) { /* binary search down to a short linear scan */

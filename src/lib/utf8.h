@@ -28,4 +28,26 @@ int tl__utf8_valid(const char *s, size_t n, size_t *bad);
  * sequence that may still be completed by more bytes. */
 size_t tl__utf8_complete_prefix(const char *s, size_t n);
 
+/* Decodes the code point at s, which must be VALID UTF-8 (text that went
+ * through tl__utf8_valid): no checks, for the hot loops of the engines.
+ * Returns the sequence length. */
+static inline size_t tl__utf8_next(const char *str, uint32_t *cp) {
+  const unsigned char *s = (const unsigned char *)str;
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  if (s[0] < 0xE0) {
+    *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    return 2;
+  }
+  if (s[0] < 0xF0) {
+    *cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    return 3;
+  }
+  *cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+        ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+  return 4;
+}
+
 #endif

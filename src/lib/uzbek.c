@@ -42,6 +42,7 @@ enum spec_id {
   SP_SH,
   SP_CH,
   SP_TS,
+  SP_TS_C,
   SP_YE_V,
   SP_YO_V,
   SP_YU_V,
@@ -55,6 +56,7 @@ enum spec_id {
   SP_E_C,
   SP_E_EE,
   SP_S,
+  SP_S_C,
   SP_LETTER /* + 0..25: the plain Latin letters a..z */
 };
 #define N_SPECS (SP_LETTER + 26)
@@ -66,6 +68,7 @@ static const char *const spec_text[] = {
     "ш|сҳ:2", /* SP_SH */
     "ч", /* SP_CH */
     "тс|ц:1", /* SP_TS */
+    "ц|тс:1", /* SP_TS_C */
     "е|йе:2", /* SP_YE_V */
     "ё|йо:1", /* SP_YO_V */
     "ю|йу:1", /* SP_YU_V */
@@ -77,8 +80,9 @@ static const char *const spec_text[] = {
     "ъ", /* SP_TUTUQ */
     "э", /* SP_E_V */
     "е|э:2", /* SP_E_C */
-    "е", /* SP_E_EE */
+    "е|э:1", /* SP_E_EE */
     "с|ц:1", /* SP_S */
+    "ц|с:1", /* SP_S_C */
     "а", "б", "ц", "д", "е", "ф", "г", "ҳ", "и", "ж", "к", "л", "м", "н", "о", "п", "қ", "р", "с", "т", "у", "в", "в", "х", "й", "з"};
 
 #define MAXALT 5
@@ -471,7 +475,7 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
       if (dir > 0) {
         while (i < len && t[i] != '\n') {
           uint32_t cp;
-          size_t k = tl__utf8_decode(t + i, len - i, &cp);
+          size_t k = tl__utf8_next(t + i, &cp);
           if (is_any_letter(cp))
             break;
           i += k;
@@ -481,7 +485,7 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
         a = i;
         while (i < len) {
           uint32_t cp;
-          size_t k = tl__utf8_decode(t + i, len - i, &cp);
+          size_t k = tl__utf8_next(t + i, &cp);
           if (!is_any_letter(cp))
             break;
           i += k;
@@ -493,7 +497,7 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
           while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
             j--;
           uint32_t cp;
-          tl__utf8_decode(t + j, len - j, &cp);
+          tl__utf8_next(t + j, &cp);
           if (is_any_letter(cp))
             break;
           i = j;
@@ -506,7 +510,7 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
           while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
             j--;
           uint32_t cp;
-          tl__utf8_decode(t + j, len - j, &cp);
+          tl__utf8_next(t + j, &cp);
           if (!is_any_letter(cp))
             break;
           i = j;
@@ -517,7 +521,7 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
       size_t letters = 0, ups = 0;
       for (size_t j = a; j < b;) {
         uint32_t cp;
-        j += tl__utf8_decode(t + j, b - j, &cp);
+        j += tl__utf8_next(t + j, &cp);
         letters++;
         ups += is_upper(cp) != 0;
       }
@@ -530,6 +534,26 @@ static int neighbours_caps(const char *t, size_t len, size_t start, size_t end) 
   }
   return 0;
 }
+
+/* Is the word w (lowercase, with up[] its capitals) written exactly as the
+ * UTF-8 string entry, case included? */
+static int exact_case(const char *entry, const uint32_t *w, const unsigned char *up,
+                      size_t n) {
+  size_t i = 0;
+  for (const char *p = entry; *p; i++) {
+    uint32_t cp;
+    p += tl__utf8_next(p, &cp);
+    if (i >= n)
+      return 0;
+    uint32_t want = up[i] ? upper(w[i]) : w[i];
+    if (cp != want && !(tl__is_apostrophe(cp) && tl__is_apostrophe(w[i])) &&
+        !((cp == TL__OKINA || cp == TL__TUTUQ) && (w[i] == TL__OKINA || w[i] == TL__TUTUQ)))
+      return 0;
+  }
+  return i == n;
+}
+
+static const char *e_lat_cps(const tl__uz *uz, int32_t idx) { return uz->lex.e[idx].lat; }
 
 /* ============================================ Cyrillic -> Latin */
 
@@ -652,7 +676,7 @@ static void hyphen_case(wout *o, const char *t, size_t len) {
     if (t[i] != '-')
       continue;
     uint32_t cp;
-    tl__utf8_decode(t + i + 1, len - i - 1, &cp);
+    tl__utf8_next(t + i + 1, &cp);
     while (oi < o->n && o->cp[oi] != '-')
       oi++;
     if (oi + 1 < o->n && is_upper(cp))
@@ -695,7 +719,7 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
   size_t n = 0;
   for (size_t i = 0; i < len && n < MAXW;) {
     uint32_t cp;
-    i += tl__utf8_decode(t + i, len - i, &cp);
+    i += tl__utf8_next(t + i, &cp);
     up[n] = (unsigned char)(is_upper(cp) != 0);
     w[n++] = lower(cp);
   }
@@ -708,7 +732,7 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
       size_t cnt = 0, j = i;
       while (j < len && cnt < MAXW) {
         uint32_t cp;
-        j += tl__utf8_decode(t + j, len - j, &cp);
+        j += tl__utf8_next(t + j, &cp);
         up[cnt] = (unsigned char)(is_upper(cp) != 0);
         w[cnt++] = lower(cp);
       }
@@ -749,7 +773,18 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
   wout o;
   o.n = 0;
   int guess = 0;
-  if (whole != TL__TRIE_NONE || stem != TL__TRIE_NONE) {
+  if (whole != TL__TRIE_NONE && exact_case(uz->lex.e[whole].cyr, w, up, n)) {
+    /* Written exactly as the entry (МГц -> MGs): the entry's own case. */
+    uint32_t lat[MAXW];
+    const char *l = uz->lex.e[whole].lat;
+    size_t nl = tl__lower_cps(l, strlen(l), lat, MAXW, 0);
+    size_t k = 0;
+    for (const char *p = l; *p && k < nl && nl != (size_t)-1; k++) {
+      uint32_t cp;
+      p += tl__utf8_next(p, &cp);
+      w_put(&o, cp, 0);
+    }
+  } else if (whole != TL__TRIE_NONE || stem != TL__TRIE_NONE) {
     const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : stem];
     uint32_t lat[MAXW];
     size_t nl = tl__lower_cps(e->lat, strlen(e->lat), lat, MAXW, 0);
@@ -861,7 +896,7 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
       continue;
     }
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = tl__utf8_next(t + i, &cp);
     if (!is_cyrillic_letter(cp)) {
       i += k;
       continue;
@@ -870,10 +905,10 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
      * before, convert the word. */
     size_t start = i;
     while (i < n) {
-      k = tl__utf8_decode(t + i, n - i, &cp);
+      k = tl__utf8_next(t + i, &cp);
       if (cp == '-' && i > start && i + 1 < n) {
         uint32_t nx;
-        tl__utf8_decode(t + i + 1, n - i - 1, &nx);
+        tl__utf8_next(t + i + 1, &nx);
         if (is_cyrillic_letter(nx)) {
           i++;
           continue;
@@ -916,7 +951,7 @@ static void parse_spec(alt_set *u, const char *spec) {
     a->cost = 0;
     while (*s && *s != '|' && *s != ':') {
       uint32_t cp;
-      s += tl__utf8_decode(s, strlen(s), &cp);
+      s += tl__utf8_next(s, &cp);
       if (a->n < 3)
         a->cp[a->n++] = cp;
     }
@@ -958,7 +993,11 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
     } else if (c == 'c' && c1 == 'h') {
       len = 2, spec = SP_CH;
     } else if (c == 't' && c1 == 's' && c2 != 'h') {
-      len = 2, spec = SP_TS, x->ambiguous = 1;
+      /* -tsiya/-tsion after a vowel is the Russian -ция/-цион (militsiya,
+       * kanonizatsiya): t+s never meets i+ya/on across an Uzbek suffix. */
+      int tsiya = i > 0 && lat_vowel(w[i - 1]) && c2 == 'i' && i + 4 < n &&
+                  ((w[i + 3] == 'y' && w[i + 4] == 'a') || (w[i + 3] == 'o' && w[i + 4] == 'n'));
+      len = 2, spec = tsiya ? SP_TS_C : SP_TS, x->ambiguous = !tsiya;
     } else if (c == 'y' && (c1 == 'e' || c1 == 'u' || c1 == 'a' ||
                             (c1 == 'o' && c2 != TL__OKINA))) {
       len = 2;
@@ -980,7 +1019,10 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
                                                       : SP_E_C;
       x->vowel = 1;
     } else if (c == 's') {
-      spec = SP_S;
+      /* -ksiya/-ksion is -кция/-кцион (aksiya, funksiya, reaksion). */
+      int ksiya = i > 0 && w[i - 1] == 'k' && c1 == 'i' && i + 3 < n &&
+                  ((w[i + 2] == 'y' && w[i + 3] == 'a') || (w[i + 2] == 'o' && w[i + 3] == 'n'));
+      spec = ksiya ? SP_S_C : SP_S;
       x->consonant = 1;
     } else if (c < 0x80 && c >= 'a' && c <= 'z') {
       spec = SP_LETTER + (int)(c - 'a');
@@ -1185,7 +1227,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     if (n == MAXW)
       return tl__buf_append(out, t, len); /* too long to be a word */
     uint32_t cp;
-    i += tl__utf8_decode(t + i, len - i, &cp);
+    i += tl__utf8_next(t + i, &cp);
     up[n] = (unsigned char)(is_upper(cp) != 0);
     if (tl__is_apostrophe(cp))
       cp = (prev == 'o' || prev == 'g') ? TL__OKINA : TL__TUTUQ;
@@ -1251,8 +1293,10 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       }
     }
   }
+  /* A lexicon stem wins over the dictionary, so that every form of a word
+   * is spelled alike in one article (Polsha, Polshada -> Польша, Польшада). */
   search *s = NULL;
-  if (whole == TL__TRIE_NONE && uz->have_dict) {
+  if (whole == TL__TRIE_NONE && lstem == TL__TRIE_NONE && uz->have_dict) {
     s = malloc(sizeof *s);
     if (!s)
       return TL_ENOMEM;
@@ -1270,14 +1314,23 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     s->steps = 0;
     dfs(s, 0, TL__TRIE_ROOT, 0, 0);
   }
-  if (whole != TL__TRIE_NONE || (lstem != TL__TRIE_NONE && !(s && s->best_n))) {
+  if (whole != TL__TRIE_NONE && exact_case(e_lat_cps(uz, whole), w, up, n)) {
+    /* Written exactly as the entry (MGs, iPhone-like shapes): its case. */
+    const char *c = uz->lex.e[whole].cyr;
+    tl_status st0 = tl__buf_puts(out, c);
+    free(s);
+    *guessed = 0;
+    return st0;
+  }
+  if (whole != TL__TRIE_NONE || lstem != TL__TRIE_NONE) {
     const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : lstem];
     uint32_t cyr[MAXW];
     size_t nc = tl__lower_cps(e->cyr, strlen(e->cyr), cyr, MAXW, 0);
     if (nc == (size_t)-1)
       nc = 0;
-    if (whole == TL__TRIE_NONE && nc > 1 && cyr[nc - 1] == 0x44C)
-      nc--; /* октябрь + да -> октябрда */
+    if (whole == TL__TRIE_NONE && nc > 1 && cyr[nc - 1] == 0x44C &&
+        (e->flags & TL__LEX_DROP_SOFT))
+      nc--; /* октябрь + да -> октябрда (but Брюссель + да -> Брюссельда) */
     for (size_t i = 0; i < nc; i++)
       w_put(&o, cyr[i], 0);
     int stem_pattern = pattern;
@@ -1297,8 +1350,8 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     const uint32_t *cp = s->best_n ? s->best : s->stem;
     const unsigned char *cu = s->best_n ? s->best_u : s->stem_u;
     size_t m = s->best_n ? s->best_n : s->stem_n;
-    if (!s->best_n && m > 1 && cp[m - 1] == 0x44C)
-      m--;
+    /* A dictionary stem keeps its ь before suffixes, as the dictionary
+     * spells its own forms (Брюссельда). */
     for (size_t i = 0; i < m; i++) {
       int first_of_unit = i == 0 || cu[i - 1] != cu[i];
       int upc = pattern == CASE_CAPS ||
@@ -1310,8 +1363,19 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       lat_rules(u, s->stem_units, nu, ucase, pattern, &o);
   } else {
     lat_rules(u, 0, nu, ucase, pattern, &o);
+    /* A guess only counts in the stem, not in a known chain of suffixes
+     * (bajar-yapman, tushiril-ayotganda are regular). */
+    if (!sok_done)
+      suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+    size_t stem_end = n;
+    for (size_t p = 1; p < n; p++)
+      if (sok[p]) {
+        stem_end = p;
+        break;
+      }
     for (size_t i = 0; i < nu; i++)
-      guess |= u[i].ambiguous;
+      if (u[i].start < stem_end)
+        guess |= u[i].ambiguous;
   }
   free(s);
   tl_status st = emit_cps(&o, out);
@@ -1405,7 +1469,7 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
   tl_status st = TL_OK;
   while (i < n && !st) {
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = tl__utf8_next(t + i, &cp);
     if (!is_latin_letter(cp)) {
       i += k;
       continue;
@@ -1418,11 +1482,11 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
       size_t j = start - 1;
       while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
         j--;
-      tl__utf8_decode(t + j, n - j, &before);
+      tl__utf8_next(t + j, &before);
     }
     uint32_t prev = 0;
     while (i < n) {
-      k = tl__utf8_decode(t + i, n - i, &cp);
+      k = tl__utf8_next(t + i, &cp);
       if (is_latin_letter(cp) || (cp >= 0x300 && cp <= 0x36F)) {
         prev = cp;
         i += k;
@@ -1432,13 +1496,13 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
         size_t j = i + k, count = 1;
         uint32_t nx = 0;
         if (j < n)
-          tl__utf8_decode(t + j, n - j, &nx); /* peek */
+          tl__utf8_next(t + j, &nx); /* peek */
         if (tl__is_apostrophe(nx) && j < n) {
-          j += tl__utf8_decode(t + j, n - j, &nx);
+          j += tl__utf8_next(t + j, &nx);
           count = 2;
           nx = 0;
           if (j < n)
-            tl__utf8_decode(t + j, n - j, &nx);
+            tl__utf8_next(t + j, &nx);
         }
         int og = prev == 'o' || prev == 'g' || prev == 'O' || prev == 'G';
         /* At the end of a word after o/g the apostrophe is the okina
@@ -1453,7 +1517,7 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
       }
       if (cp == '-' && prev && i + 1 < n) {
         uint32_t nx;
-        tl__utf8_decode(t + i + 1, n - i - 1, &nx);
+        tl__utf8_next(t + i + 1, &nx);
         if (is_latin_letter(nx)) {
           prev = '-';
           i += 1;
@@ -1481,7 +1545,7 @@ tl_status tl__uz_russian_to_cyrillic(const tl__run *run, tl_buf *out) {
   tl_status st = TL_OK;
   for (size_t i = 0; i < n && !st;) {
     uint32_t cp;
-    size_t k = tl__utf8_decode(t + i, n - i, &cp);
+    size_t k = tl__utf8_next(t + i, &cp);
     const char *rep = cp == 0x449 ? "ш" : cp == 0x429 ? "Ш"
                     : cp == 0x44B ? "и" : cp == 0x42B ? "И" : NULL;
     if (rep) {
