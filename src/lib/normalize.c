@@ -871,7 +871,7 @@ static const unsigned char ascii_class[128] = {
 /* 1 if line s[0..n) may need work; 0 if it is certainly left as it is.
  * This is the whole cost of clean text, so ASCII and Cyrillic (two-byte
  * sequences D0..D3) are checked inline. */
-static int lower_twin(uint32_t c) {
+static inline int lower_twin(uint32_t c) {
   switch (c) {
   case 'a': case 'c': case 'e': case 'o': case 'p': case 'x': case 'y': case 'i':
   case 'j': case 's': case 'k': case 0xEB:
@@ -893,15 +893,15 @@ typedef struct word_scan {
   size_t n_lat, n_cyr;   /* letters of the line per script */
 } word_scan;
 
-static void word_letter(word_scan *w, uint32_t c, int script) {
+static inline void word_letter(word_scan *w, uint32_t c, int script) {
   if (script == 1)
     w->lat = 1, w->n_lat++;
   else
     w->cyr = 1, w->n_cyr++;
-  if (!lower_twin(c))
+  if (w->twins && !lower_twin(c))
     w->twins = 0;
 }
-static void word_end(word_scan *w) {
+static inline void word_end(word_scan *w) {
   if (w->lat && w->cyr)
     w->mixed = 1;
   else if (w->twins && w->lat)
