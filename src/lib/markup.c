@@ -419,8 +419,9 @@ static size_t match_keep(const char *s, size_t i, size_t end,
 }
 
 /* Length of a character reference at s[i] == '&' (&amp; &laquo; &#1234;
- * &#x4E2D;), or 0 when the '&' is just an ampersand. */
-static size_t entity_len(const char *s, size_t i, size_t end) {
+ * &#x4E2D;), or 0 when the '&' is just an ampersand. strict (plain text)
+ * asks for the closing ';' of numeric references too. */
+static size_t entity_len(const char *s, size_t i, size_t end, int strict) {
   size_t j = i + 1;
   if (j < end && s[j] == '#') {
     j++;
@@ -432,7 +433,7 @@ static size_t entity_len(const char *s, size_t i, size_t end) {
                       strchr("0123456789abcdefABCDEF", s[j])
                 : is_digit((unsigned char)s[j])))
       j++;
-    if (j == d)
+    if (j == d || (strict && (j >= end || s[j] != ';')))
       return 0;
     return (j < end && s[j] == ';' ? j + 1 : j) - i;
   }
@@ -491,8 +492,10 @@ static const unsigned char stop_uq[256] = {[' '] = 1,  ['\t'] = 1, ['\n'] = 1,
                                            ['\r'] = 1, ['\f'] = 1, ['>'] = 1};
 
 /* Scans text to convert, s[i..end), up to the first byte in stop: URLs,
- * e-mail addresses, @handles and #hashtags are kept, and so are character
- * references when entities is set. Returns where it stopped. */
+ * e-mail addresses, @handles, #hashtags and character references are kept
+ * (in plain text, where entities is 0, only references closed by ';': an
+ * "&amp;" that came through a feed must not turn into "&амп;"). Returns
+ * where it stopped. */
 static size_t scan_text(scan *x, size_t i, size_t end,
                         const unsigned char *stop, int entities) {
   const char *s = x->s;
@@ -511,8 +514,8 @@ static size_t scan_text(scan *x, size_t i, size_t end,
       continue;
     }
     size_t k = 0;
-    if (c == '&' && entities)
-      k = entity_len(s, i, end);
+    if (c == '&')
+      k = entity_len(s, i, end, !entities);
     else if ((c == '@' || c == '#') && at_boundary(s, i))
       k = match_keep(s, i, end, stop);
     if (k) {

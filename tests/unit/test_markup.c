@@ -121,7 +121,8 @@ static void test_plain(void) {
   PLAIN("keldi.Uz", "keldi.Uz");
   PLAIN("hisobot.pdf 3.14 1.5.2024", "hisobot.pdf 3.14 1.5.2024");
   PLAIN("kun.uzbek C# a@b @ # x#y", "kun.uzbek C# a@b @ # x#y");
-  PLAIN("5 < 6 & <b>Тошкент</b> &amp;", "5 < 6 & <b>Тошкент</b> &amp;");
+  PLAIN("5 < 6 & <b>Тошкент</b> &amp; &#1234 &#x4E2D; AT&T",
+        "5 < 6 & <b>Тошкент</b> {{&amp;}} &{{#1234}} {{&#x4E2D;}} AT&T");
   PLAIN("a\tkun.uz\nb", "a\t{{kun.uz}}\nb");
 }
 
