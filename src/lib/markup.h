@@ -1,10 +1,14 @@
 /* markup.h: splits text into the parts to convert and the parts to copy
- * verbatim. Plain mode keeps URLs, e-mail addresses, @handles and #hashtags;
- * HTML mode also keeps tags, attributes other than alt/title, entities,
- * comments and the content of <script>, <style>, <code> and <pre>; Markdown
- * mode keeps code spans and blocks and link/image targets (and inline HTML
- * as in HTML mode). The scanner is a state machine, so text may arrive in
- * pieces cut at line ends. */
+ * verbatim. Plain mode keeps URLs, e-mail addresses, @handles, #hashtags and
+ * character references closed by ';'; HTML mode also keeps tags, attributes
+ * other than alt/title, entities, comments and the content of <script>,
+ * <style>, <code>, <pre>, <kbd>, <samp> and of elements marked
+ * translate="no" or class="notranslate"; Markdown mode keeps code spans and
+ * blocks and link/image targets (and inline HTML as in HTML mode). The
+ * scanner is a state machine, so text may arrive in pieces cut at line ends
+ * (or at spaces and tabs: same spans, except in Markdown lines longer than
+ * the driver's 64 KB pieces, whose inline constructs are read piece by
+ * piece). */
 #ifndef TL_MARKUP_H
 #define TL_MARKUP_H
 
