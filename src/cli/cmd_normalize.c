@@ -51,13 +51,37 @@ static void usage(FILE *fp) {
 }
 
 enum { N_KINDS = 16 };
+/* One printed change, held until its line is complete so that the changes
+ * of a line come out in column order (the library reports them rule by
+ * rule). */
+typedef struct held {
+  size_t col;
+  char *text;
+} held;
 typedef struct report_ctx {
   const char *file;
   int print;
   size_t total;
   const char *kinds[N_KINDS];
   size_t counts[N_KINDS];
+  size_t line;
+  held *v;
+  size_t n, cap;
 } report_ctx;
+
+static int by_column(const void *a, const void *b) {
+  const held *x = a, *y = b;
+  return x->col < y->col ? -1 : x->col > y->col;
+}
+
+static void flush_held(report_ctx *r) {
+  qsort(r->v, r->n, sizeof *r->v, by_column);
+  for (size_t i = 0; i < r->n; i++) {
+    fputs(r->v[i].text, stderr);
+    free(r->v[i].text);
+  }
+  r->n = 0;
+}
 
 /* Shows characters that are invisible or move the cursor as <U+XXXX>. */
 static void show(FILE *fp, const char *s) {
@@ -103,11 +127,32 @@ static void on_change(void *user, const tl_change *c) {
   }
   if (!r->print)
     return;
-  fprintf(stderr, "%s:%zu:%zu: %s: ", r->file, c->line, c->column, c->kind);
-  show(stderr, c->before);
-  fputs(" → ", stderr);
-  show(stderr, c->after);
-  fputc('\n', stderr);
+  if (c->line != r->line)
+    flush_held(r);
+  r->line = c->line;
+  char *text = NULL;
+  size_t tlen = 0;
+  FILE *mem = open_memstream(&text, &tlen);
+  if (!mem)
+    return;
+  fprintf(mem, "%s:%zu:%zu: %s: ", r->file, c->line, c->column, c->kind);
+  show(mem, c->before);
+  fputs(" → ", mem);
+  show(mem, c->after);
+  fputc('\n', mem);
+  fclose(mem);
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    held *v = realloc(r->v, cap * sizeof *v);
+    if (!v) {
+      fputs(text, stderr); /* no room to sort: print as it comes */
+      free(text);
+      return;
+    }
+    r->v = v;
+    r->cap = cap;
+  }
+  r->v[r->n++] = (held){c->column, text};
 }
 
 typedef struct run_opts {
@@ -158,6 +203,8 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
   if (ro->replace)
     no.flags |= TL_NORM_REPLACE;
   st = tl_normalize(ctx, &no, text, len, &clean, on_change, &rep);
+  flush_held(&rep);
+  free(rep.v);
   if (st) {
     rc = cli_lib_error(name, st, ctx);
     goto done;
