@@ -2,7 +2,8 @@
 # symbols_test.sh: the ABI a plugin links against: libtranslit.so exports
 # only tl_ names (no tl__ internals, nothing from its dependencies), exports
 # every TL_API call of translit.h, and has a SONAME of its own
-# (libtranslit.so.N, counted apart from the API version).
+# (libtranslit.so.N, counted apart from the API version), and holds no
+# mutable global variables.
 # Usage: symbols_test.sh LIBTRANSLIT.so translit.h
 set -u
 lib=$1 header=$2
@@ -31,6 +32,13 @@ fi
 soname=$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')
 if ! printf '%s' "$soname" | grep -qE '^libtranslit\.so\.[0-9]+$'; then
   echo "SONAME is '$soname', expected libtranslit.so.N"
+  fail=1
+fi
+# No global state: nothing of ours in writable .data or .bss (the C
+# runtime's own completed.0, __dso_handle and __TMC_END__ aside).
+globals=$(objdump -t "$lib" | awk '($4 == ".data" || $4 == ".bss") && $NF !~ /^(completed\.[0-9]+|__dso_handle|__TMC_END__|_edata|_end|__bss_start)$/ { print $NF }')
+if [ -n "$globals" ]; then
+  echo "mutable globals in $lib (use a handle instead):"; printf '  %s\n' $globals
   fail=1
 fi
 [ "$fail" = 0 ] && echo "$(printf '%s\n' "$exported" | wc -l) tl_ symbols exported, SONAME $soname"
