@@ -1271,7 +1271,8 @@ static int run_dict(const tl_speller *sp, const tok *t, int script,
 
 /* Uzbek writes enclitic particles after a hyphen (keldim-da, kecha-yu,
  * bor-ku) and case endings after a quotation, a number or an acronym
- * («Kun.uz»ning, 2024-yilda, BMTning): such a piece is not a word alone. */
+ * («Kun.uz»ning, 2024-yilda, BMTning) or a number (30 dan ortiq, 5 ta):
+ * such a piece is not a word alone. */
 static int attached_ok(checker *ck, const tok *t, int script) {
   static const char *const enclitics[SC_N][20] = {
       {"da", "ku", "yu", "u", "chi", "mi", "a", "ya", "e", "ey", "gina", "dek",
@@ -1291,6 +1292,9 @@ static int attached_ok(checker *ck, const tok *t, int script) {
     return 0;
   if (p == '-' && u_isalpha(pp))
     return in_list(w8, (size_t)k, enclitics[script]);
+  if (p == ' ' && u_isdigit(pp)) /* 30 dan ortiq, 5 ta kitob */
+    return is_suffix(sp, script, w8, (size_t)k) || (k == 2 && memcmp(w8, "ta", 2) == 0) ||
+           (k == 4 && memcmp(w8, "та", 4) == 0);
   int after = p == 0xBB || p == '"' || p == 0x201D || p == 0x201C || p == ')' ||
               p == 0x2019 || p == '\'' || u_isdigit(p) ||
               (p == '-' && u_isdigit(pp)) || (u_isupper(p) && u_isupper(pp));

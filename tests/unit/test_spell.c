@@ -144,7 +144,7 @@ static void test_latin_cache(tl_ctx *ctx) {
   tl_converter *cv = NULL;
   CHECK_INT(TL_OK, tl_converter_new(ctx, &co, &cv));
   CHECK_INT(TL_OK, tl__spell_latin_key(ctx, dic, cv, key1));
-  sleep(1);
+  /* (a different size: no need to wait for the clock to tick) */
   CHECK_INT(0, write_file(dic, "2\nкитоб\nшаҳар\n"));
   CHECK_INT(TL_OK, tl__spell_latin_key(ctx, dic, cv, key2));
   CHECK(strcmp(key1, key2) != 0);
@@ -190,9 +190,10 @@ static void *run_job(void *arg) {
     tl_speller_options o;
     tl_speller_options_init(&o);
     o.cache_dir = j->cache;
+    o.flags = TL_SPELL_NO_SUGGEST; /* suggestions are not compared */
     j->st = tl_speller_new(ctx, &o, &own);
   }
-  for (int rep = 0; rep < 3 && !j->st; rep++) {
+  for (int rep = 0; rep < (j->sp ? 3 : 1) && !j->st; rep++) {
     j->out.text[0] = '\0';
     j->out.n = 0;
     j->st = tl_speller_check(ctx, j->sp ? j->sp : own, j->text, j->len, collect, &j->out);
@@ -222,15 +223,15 @@ static void test_threads(tl_ctx *ctx, const char *cache) {
     run_job(&ref[i]);
   }
   tl_speller_free(shared);
-  /* 8 threads on one shared speller (fresh caches), then 4 with their own. */
+  /* 8 threads on one shared speller (fresh caches), and 2 with their own. */
   shared = open_speller(ctx, TL_LANG_UNKNOWN, 0, cache);
-  job jobs[12];
-  pthread_t th[12];
-  for (int i = 0; i < 12; i++) {
+  job jobs[10];
+  pthread_t th[10];
+  for (int i = 0; i < 10; i++) {
     jobs[i] = (job){i < 8 ? shared : NULL, cache, texts[i % 4], lens[i % 4], {"", 0}, TL_OK};
     pthread_create(&th[i], NULL, run_job, &jobs[i]);
   }
-  for (int i = 0; i < 12; i++) {
+  for (int i = 0; i < 10; i++) {
     pthread_join(th[i], NULL);
     CHECK_INT(TL_OK, jobs[i].st);
     CHECK_STR(ref[i % 4].out.text, jobs[i].out.text);
