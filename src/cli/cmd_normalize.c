@@ -75,6 +75,8 @@ static int by_column(const void *a, const void *b) {
 }
 
 static void flush_held(report_ctx *r) {
+  if (!r->n)
+    return;
   qsort(r->v, r->n, sizeof *r->v, by_column);
   for (size_t i = 0; i < r->n; i++) {
     fputs(r->v[i].text, stderr);
