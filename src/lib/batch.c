@@ -32,7 +32,7 @@
 #define MANIFEST_NAME ".translit-manifest"
 #define TMP_PREFIX ".translit-tmp-"
 #define STAGING_SUFFIX ".translit-staging"
-#define JSONL_CHUNK (1u << 20)          /* records are cut in ~1 MB chunks */
+#define JSONL_CHUNK (64u << 10)         /* records are cut in ~64 KB chunks */
 #define QUEUE_BYTES (256u << 20)        /* data read ahead of the workers */
 
 /* ------------------------------------------------------------- doc types */
