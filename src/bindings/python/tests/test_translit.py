@@ -344,3 +344,16 @@ def test_schemes_equal_command(cli):
     with pytest.raises(translit.TranslitError) as e:
         translit.find_scheme("nope")
     assert e.value.status == "TL_ENOTFOUND"
+
+
+def test_library_lookup(tmp_path):
+    """An explicit TRANSLIT_LIB that cannot be loaded is an ImportError that
+    says so, not a silent fallback to another copy of the library."""
+    import sys
+    env = dict(os.environ, TRANSLIT_LIB=str(tmp_path / "missing.so"))
+    p = subprocess.run([sys.executable, "-c", "import translit"], env=env,
+                       cwd=os.path.dirname(os.path.dirname(__file__)),
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "ImportError" in p.stderr and "TRANSLIT_LIB" in p.stderr
+    assert "missing.so" in p.stderr
