@@ -413,11 +413,13 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
     conf = 1.0 - (double)n_bad / (double)(n_mb + n_bad);
     goto done;
   }
-  /* Cyrillic words are runs of high bytes; Latin-1 or CP1252 accents sit
-   * alone between ASCII letters (café). Those are not ours: "UTF-8". */
+  /* Cyrillic words are runs of high bytes; Latin-1 or CP1252 accented
+   * letters (0xC0..0xFF) sit alone between ASCII letters (café). Those are
+   * not ours: "UTF-8". Lone punctuation (0x91 ‘ in O‘zbekiston typed in
+   * CP1251) is no evidence either way. */
   size_t lone = 0, all_high = 0;
   for (size_t k = 0; k < n; k++) {
-    if (s[k] < 0x80)
+    if (s[k] < 0xC0 || (s[k] >= 0xD0 && s[k] <= 0xD5)) /* MacCyrillic – — “ ” ‘ ’ */
       continue;
     all_high++;
     int left = k > 0 && s[k - 1] >= 0x80, right = k + 1 < n && s[k + 1] >= 0x80;
