@@ -442,7 +442,10 @@ int cmd_batch(int argc, char **argv) {
     if (s.restarted && !quiet)
       cli_error("note: %s was made with other options; everything was converted again",
                 dst);
-    if (!quiet && (!st || s.seconds > 0)) {
+    unsigned long long seen = 0;
+    for (int i = 0; i < TL_BATCH_N_ACTIONS; i++)
+      seen += s.files[i];
+    if (!quiet && (!st || seen)) {
       double mb = (double)s.in_bytes / 1e6;
       fprintf(stderr,
               "translit: batch: %llu converted, %llu copied, %llu skipped, %llu unchanged, "

@@ -2128,6 +2128,12 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
     st = tl__fail(ctx, TL_ENOTFOUND, TL_NO_OFFSET, "%s: %s", src, strerror(errno));
   if (!st && !src_stdin && dk != DST_STDOUT)
     st = check_overlap(ctx, src, dst);
+  if (!st && !src_stdin && S_ISREG(sst.st_mode) && kind_of_name(src) == DST_DIR &&
+      tl_doc_type_from_name(src) != TL_DOC_OTHER && tl_doc_type_from_name(src) != TL_DOC_JSONL)
+    st = tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET,
+                  "%s is one file: convert it with `translit convert FILE -o OUT`; "
+                  "batch takes a folder, an archive (.tar, .tar.gz, .tgz, .tar.bz2, "
+                  ".tar.xz, .zip) or a .jsonl file", src);
   if (!st && dk == DST_DIR && !is_dir(dst) && access(dst, F_OK) == 0)
     st = tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET,
                   "%s exists and is not a folder (an archive destination must end "
