@@ -240,6 +240,10 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
     st = tl_encode(ctx, ro->to, clean.data ? clean.data : "", clean.len, &encoded);
     if (st) {
       rc = cli_lib_error(name, st, ctx);
+      const char *m = tl_ctx_message(ctx);
+      if (strstr(m, "U+02BB") || strstr(m, "U+02BC"))
+        cli_error("hint: legacy code pages lack ʻ and ʼ; add --apostrophe=typographic "
+                  "(CP1251) or --apostrophe=ascii");
       goto done;
     }
     rc = cli_out_write(out, encoded.data, encoded.len);
