@@ -9,7 +9,14 @@
 /* Lookahead never crosses a line end: the driver cuts pieces there, so a
  * decision made on one line is the same whether the document arrives whole
  * or line by line. What must span lines (tags, comments, raw text, fenced
- * and indented code) lives in struct tl__markup. */
+ * and indented code) lives in struct tl__markup.
+ *
+ * Limits, all without failing: nesting inside a kept element is a counter
+ * (no stack), so any depth costs the same; a line longer than the driver's
+ * piece (64 KB) is cut at a space, which HTML and plain text do not notice
+ * but Markdown's inline code spans and links do (they are read per piece);
+ * 1 MB without any space is cut anywhere, which may split a URL or an end
+ * tag; tag names over 15 bytes never open a kept element. */
 
 enum {
   S_TEXT = 0,
