@@ -115,6 +115,8 @@ def test_stream_equals_whole(sample):
                      for i in range(0, len(data), size)]
             parts.append(s.finish())
         assert "".join(parts) == whole, size
+    with pytest.raises(ValueError):
+        s.write("Тошкент")
 
 
 def test_other_options(cli):

@@ -351,8 +351,8 @@ class Stream:
             self._ptr = None
 
     def write(self, chunk):
-        if self._done:
-            raise ValueError("translit: write() after finish()")
+        if self._done or not self._ptr:
+            raise ValueError("translit: write() after finish() or close")
         data = _in(chunk, "chunk")
         with _Out() as out:
             _check(_lib.tl_stream_write(self._ptr, data, len(data),
@@ -362,6 +362,8 @@ class Stream:
     def finish(self):
         if self._done:
             return ""
+        if not self._ptr:
+            raise ValueError("translit: finish() after close")
         self._done = True
         with _Out() as out:
             _check(_lib.tl_stream_finish(self._ptr, out.ref()), self._ctx.ptr)
