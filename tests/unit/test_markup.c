@@ -213,6 +213,9 @@ static void test_markdown(void) {
   MD("Sayt: kun.uz va https://daryo.uz/x_(y).", "Sayt: {{kun.uz}} va {{https://daryo.uz/x_(y)}}.");
   MD("[https://kun.uz](https://kun.uz)", "{{[https://kun.uz](https://kun.uz)}}");
   MD("Т &amp; Ш", "Т {{&amp;}} Ш");
+  /* Windows line ends */
+  MD("Т\r\n```\r\nШ\r\n```\r\n\r\n    код\r\n\r\n[a]: /u \"Т\"\r\nА",
+     "Т\r\n{{```\r\nШ\r\n```\r\n}}\r\n{{    код\r\n\r\n[}}a{{]: /u \"}}Т{{\"}}\r\nА");
 }
 
 /* ------------------------------------------------------------ properties */
