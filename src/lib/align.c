@@ -766,6 +766,19 @@ typedef struct kset {
   int cross;  /* two sentences of different paragraphs */
 } kset;
 
+typedef struct posting {
+  uint32_t key;
+  uint32_t j;
+  float w; /* weight of the key in unit j (B's plain keys) */
+} posting;
+
+static int cmp_posting(const void *a, const void *b) {
+  const posting *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->j < y->j ? -1 : x->j > y->j;
+}
+
 static double key_weight(uint32_t k) {
   switch (tl__key_type(k)) {
   case TL__KEY_NUMBER: return 2.5;
@@ -880,28 +893,39 @@ static int seq_build(seq *s, const kset *sent, const size_t *first, size_t n) {
   if (!s->one || !s->two)
     return -1;
   for (size_t u = 0; u < n; u++) {
-    kset acc = {0};
-    acc.k = malloc(sizeof *acc.k);
-    acc.kw = malloc(sizeof *acc.kw);
-    acc.e = malloc(sizeof *acc.e);
-    if (!acc.k || !acc.e || !acc.kw) {
-      kset_free(&acc);
+    /* All keys of the unit's sentences at once, sorted and deduplicated
+     * (a key keeps its weight: the same key has the same weight on one
+     * side), so that a long paragraph costs n log n, not n squared. */
+    size_t nk = 0, ne = 0;
+    kset *o = &s->one[u];
+    for (size_t i = first[u]; i < first[u + 1]; i++)
+      nk += sent[i].nk, ne += sent[i].ne;
+    posting *pk = malloc((nk + 1) * sizeof *pk);
+    o->k = malloc((nk + 1) * sizeof *o->k);
+    o->kw = malloc((nk + 1) * sizeof *o->kw);
+    o->e = malloc((ne + 1) * sizeof *o->e);
+    if (!pk || !o->k || !o->kw || !o->e) {
+      free(pk);
       return -1;
     }
-    acc.len = -1;
-    acc.cnt = 0;
+    nk = ne = 0;
     for (size_t i = first[u]; i < first[u + 1]; i++) {
-      kset nx;
-      if (kset_union(&acc, &sent[i], &nx)) {
-        kset_free(&acc);
-        return -1;
-      }
-      kset_free(&acc);
-      acc = nx;
+      for (size_t q = 0; q < sent[i].nk; q++)
+        pk[nk++] = (posting){sent[i].k[q], 0, sent[i].kw[q]};
+      memcpy(o->e + ne, sent[i].e, sent[i].ne * sizeof *o->e);
+      ne += sent[i].ne;
+      o->len += sent[i].len + (i > first[u]);
+      o->cnt += sent[i].cnt;
     }
-    if (acc.len < 0)
-      acc.len = 0;
-    s->one[u] = acc;
+    qsort(pk, nk, sizeof *pk, cmp_posting);
+    for (size_t q = 0; q < nk; q++)
+      if (o->nk == 0 || o->k[o->nk - 1] != pk[q].key) {
+        o->k[o->nk] = pk[q].key;
+        o->kw[o->nk++] = pk[q].w;
+        o->w += pk[q].w;
+      }
+    o->ne = kv_sort_unique(o->e, ne);
+    free(pk);
   }
   for (size_t u = 0; u + 1 < n; u++)
     if (kset_union(&s->one[u], &s->one[u + 1], &s->two[u]))
@@ -924,7 +948,24 @@ typedef struct costctx {
   double skip_share; /* skip = sim_w * (1 - typical share * skip_share) */
   double len_w;   /* weight of the length term */
   double norm;    /* mean key weight of a sentence */
+  /* While a DP runs: may unit i of A share any key with unit j of B? One
+   * byte per cell of the band (row i: columns ov_lo[i] ..), 1 = maybe. */
+  const float *ovx, *ovy; /* per cell: weight of A's keys B has, of B's A has */
+  const size_t *ov_lo, *ov_off;
 } costctx;
+
+/* The shared key weights of single units i (of A) and j (of B), from the
+ * table of the band; 0 when the cell is outside it. */
+static int cell_share(const costctx *cc, size_t i, size_t j, double *mx, double *my) {
+  if (!cc->ovx || i >= cc->x->n || j >= cc->y->n)
+    return 0;
+  size_t lo = cc->ov_lo[i], width = cc->ov_off[i + 1] - cc->ov_off[i];
+  if (j < lo || j - lo >= width)
+    return 0;
+  *mx = cc->ovx[cc->ov_off[i] + (j - lo)];
+  *my = cc->ovy[cc->ov_off[i] + (j - lo)];
+  return 1;
+}
 
 /* Gale-Church: -log of the probability of a length difference at least as
  * large as this one under the normal model. */
@@ -956,19 +997,39 @@ static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t 
     return cc->skip_c * u->cnt + cc->skip * u->w / cc->norm;
   }
   const kset *x = unit(cc->x, i, a), *y = unit(cc->y, j, b);
-  double mx = inter_w(x->k, x->kw, x->nk, y->e, y->ne);
-  double my = inter_w(y->k, y->kw, y->nk, x->e, x->ne);
-  double un = (x->w - mx) + (y->w - my);
-  if (un < 0)
-    un = 0;
-  double c = cc->len_w * len_cost(cc, x->len, y->len) + cc->sim_w * un / cc->norm;
-  if (x->cross || y->cross)
-    c += cc->p_cross;
-  /* In a 2-1, 1-2 or 2-2 link each sentence must share something with the
-   * other side on its own: a sentence that shares nothing was not merged
-   * but is missing, and should not hide in its neighbour's link. */
-  if (a + b > 2) {
-    double weakest = 1;
+  double prior = (a + b == 3 ? cc->p21 : a + b == 4 ? cc->p22 : 0) +
+                 (x->cross || y->cross ? cc->p_cross : 0);
+  double lc = cc->len_w * len_cost(cc, x->len, y->len) + prior;
+  /* Never better than leaving both sides unmatched: spare the key work
+   * (most cells of the band are such pairs). */
+  double skips = cc->skip_c * (x->cnt + y->cnt) + cc->skip * (x->w + y->w) / cc->norm;
+  if (lc >= skips)
+    return lc;
+  /* Shared weights from the table of single units: exact for a 1-1 link;
+   * for a longer one the sum over its pairs is an upper bound (a key in
+   * both sentences counts twice), so a link that cannot beat leaving both
+   * sides unmatched is known without intersecting any set. */
+  double mx = 0, my = 0, weakest = 1;
+  int from_table = 1;
+  for (size_t p = 0; p < a && from_table; p++)
+    for (size_t q = 0; q < b && from_table; q++) {
+      double cx, cy;
+      from_table = cell_share(cc, i + p, j + q, &cx, &cy);
+      mx += cx;
+      my += cy;
+    }
+  if (from_table && a + b > 2) {
+    double bx = mx < x->w ? mx : x->w, by = my < y->w ? my : y->w;
+    double bound = lc + cc->sim_w * ((x->w - bx) + (y->w - by)) / cc->norm;
+    if (bound >= skips)
+      return bound;
+    from_table = 0;
+  }
+  if (from_table) {
+    /* mx, my are exact. */
+  } else {
+    mx = inter_w(x->k, x->kw, x->nk, y->e, y->ne);
+    my = inter_w(y->k, y->kw, y->nk, x->e, x->ne);
     for (size_t q = 0; q < a && a == 2; q++) {
       const kset *u = &cc->x->one[i + q];
       double fr = u->w > 0 ? inter_w(u->k, u->kw, u->nk, y->e, y->ne) / u->w : 1;
@@ -981,13 +1042,16 @@ static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t 
       if (fr < weakest)
         weakest = fr;
     }
-    if (weakest < cc->f_part)
-      c += cc->p_weak * (1 - weakest / cc->f_part);
   }
-  if (a + b == 3)
-    c += cc->p21;
-  else if (a + b == 4)
-    c += cc->p22;
+  double un = (x->w - mx) + (y->w - my);
+  if (un < 0)
+    un = 0;
+  double c = lc + cc->sim_w * un / cc->norm;
+  /* In a 2-1, 1-2 or 2-2 link each sentence must share something with the
+   * other side on its own: a sentence that shares nothing was not merged
+   * but is missing, and should not hide in its neighbour's link. */
+  if (a + b > 2 && weakest < cc->f_part)
+    c += cc->p_weak * (1 - weakest / cc->f_part);
   return c;
 }
 
@@ -1072,15 +1136,64 @@ static void band_row(const band *bd, size_t i, size_t w, size_t *lo, size_t *hi,
   *hi = h;
 }
 
+/* Fills the table of shared key weights of single units for every cell
+ * of the band, through indexes of B's keys (plain and expanded), so that a
+ * cell costs a few additions instead of set intersections. */
+static int share_table(const costctx *cc, size_t n, size_t m, const size_t *lo,
+                       const size_t *off, float *ovx, float *ovy) {
+  for (int pass = 0; pass < 2; pass++) {
+    /* pass 0: A's keys against B's expanded sets (weights of A);
+     * pass 1: A's expanded sets against B's keys (weights of B). */
+    size_t total = 0;
+    for (size_t j = 0; j < m; j++)
+      total += pass ? cc->y->one[j].nk : cc->y->one[j].ne;
+    posting *pl = malloc((total + 1) * sizeof *pl);
+    if (!pl)
+      return -1;
+    size_t t = 0;
+    for (size_t j = 0; j < m; j++) {
+      const kset *y = &cc->y->one[j];
+      for (size_t q = 0; q < (pass ? y->nk : y->ne); q++)
+        pl[t++] = (posting){pass ? y->k[q] : y->e[q], (uint32_t)j, pass ? y->kw[q] : 0};
+    }
+    qsort(pl, total, sizeof *pl, cmp_posting);
+    for (size_t i = 0; i < n; i++) {
+      const kset *x = &cc->x->one[i];
+      size_t width = off[i + 1] - off[i];
+      size_t nkeys = pass ? x->ne : x->nk;
+      for (size_t q = 0; q < nkeys; q++) {
+        uint32_t key = pass ? x->e[q] : x->k[q];
+        size_t a = 0, b = total;
+        while (a < b) {
+          size_t mid = a + (b - a) / 2;
+          if (pl[mid].key < key || (pl[mid].key == key && pl[mid].j < lo[i]))
+            a = mid + 1;
+          else
+            b = mid;
+        }
+        for (; a < total && pl[a].key == key && pl[a].j - lo[i] < width; a++) {
+          if (pass)
+            ovy[off[i] + (pl[a].j - lo[i])] += pl[a].w;
+          else
+            ovx[off[i] + (pl[a].j - lo[i])] += x->kw[q];
+        }
+      }
+    }
+    free(pl);
+  }
+  return 0;
+}
+
 /* Aligns units 0..n of cc->x with 0..m of cc->y inside a band. Memory is
  * linear: a backpointer byte per cell of the band, which is widened and the
  * run repeated when the best path touches a soft edge. */
 static int dp_align(const costctx *cc, const band *bd, size_t n, size_t m,
                     bead **out, size_t *nout) {
+  const costctx *cc0 = cc;
   *out = NULL;
   *nout = 0;
   size_t big = n > m ? n : m;
-  size_t w = 8 + (n > m ? n - m : m - n) / 4;
+  size_t w = 16 + (n > m ? n - m : m - n) / 4;
   for (;;) {
     if (w > big)
       w = big;
@@ -1102,16 +1215,27 @@ static int dp_align(const costctx *cc, const band *bd, size_t n, size_t m,
         maxw = width;
     }
     unsigned char *bp = malloc(off[n + 1]);
+    float *ovx = calloc(off[n + 1] + 1, sizeof *ovx);
+    float *ovy = calloc(off[n + 1] + 1, sizeof *ovy);
     double *rows = malloc(3 * maxw * sizeof *rows);
     bead *path = malloc((n + m + 1) * sizeof *path);
-    if (!bp || !rows || !path) {
+    costctx c2 = *cc;
+    if (!bp || !ovx || !ovy || !rows || !path ||
+        share_table(cc, n, m, lo, off, ovx, ovy)) {
       free(lo);
       free(off);
       free(bp);
+      free(ovx);
+      free(ovy);
       free(rows);
       free(path);
       return -1;
     }
+    c2.ovx = ovx;
+    c2.ovy = ovy;
+    c2.ov_lo = lo;
+    c2.ov_off = off;
+    cc = &c2;
     for (size_t i = 0; i <= n; i++) {
       double *row = rows + (i % 3) * maxw;
       size_t width = off[i + 1] - off[i];
@@ -1162,9 +1286,12 @@ static int dp_align(const costctx *cc, const band *bd, size_t n, size_t m,
       j -= b;
     }
     free(bp);
+    free(ovx);
+    free(ovy);
     free(rows);
     free(lo);
     free(off);
+    cc = cc0;
     if ((touched || broken) && w < big) {
       free(path);
       w *= 2;
@@ -1269,6 +1396,18 @@ static tl_status idf_weights(doc_side *sd) {
       k->kw[q] = (float)(key_weight(k->k[q]) * idf);
       k->w += k->kw[q];
     }
+    /* Keys found in most sentences (function words) weigh next to nothing
+     * but cost as much to compare: drop them. */
+    size_t o = 0;
+    double floor_w = 0.25 * log((double)(n + 1));
+    for (size_t q = 0; q < k->nk; q++)
+      if (k->kw[q] >= floor_w || n < 8) {
+        k->k[o] = k->k[q];
+        k->kw[o++] = k->kw[q];
+      } else {
+        k->w -= k->kw[q];
+      }
+    k->nk = o;
   }
   free(all);
   return TL_OK;
@@ -1290,12 +1429,45 @@ static tl_status side_keys(tl_ctx *ctx, const tl_aligner *al, doc_side *sd,
       maps[0] = &al->lex_back[f];
   }
   maps[1] = is_b ? &al->user_back : &al->user_fwd;
-  tl_buf latin = TL_BUF_INIT;
+  tl_buf latin = TL_BUF_INIT, all = TL_BUF_INIT;
   tl_status st = TL_OK;
+  /* Cyrillic sides are compared in Latin: the sentences are converted in
+   * one call, one a line (a call per sentence costs more than the
+   * conversion itself), and split again; should the line count change,
+   * each sentence is converted on its own. */
+  size_t *line_off = NULL;
+  if (al->to_latn && is_cyrillic_lang(sd->lang) && d->n) {
+    tl_buf joined = TL_BUF_INIT;
+    for (size_t i = 0; i < d->n && !st; i++) {
+      st = tl__buf_append(&joined, d->text + d->sents[i].off, d->sents[i].len);
+      if (!st)
+        st = tl__buf_putc(&joined, '\n');
+    }
+    line_off = malloc((d->n + 1) * sizeof *line_off);
+    if (!st && line_off &&
+        tl_convert(ctx, al->to_latn, joined.data, joined.len, &all, NULL, NULL) == TL_OK) {
+      size_t cnt = 0;
+      line_off[0] = 0;
+      for (size_t q = 0; q < all.len && cnt < d->n; q++)
+        if (all.data[q] == '\n')
+          line_off[++cnt] = q + 1;
+      if (cnt != d->n) {
+        free(line_off);
+        line_off = NULL;
+      }
+    } else {
+      free(line_off);
+      line_off = NULL;
+    }
+    tl_buf_free(&joined);
+  }
   for (size_t i = 0; i < d->n && !st; i++) {
     const char *s = d->text + d->sents[i].off;
     size_t n = d->sents[i].len;
-    if (al->to_latn && is_cyrillic_lang(sd->lang)) {
+    if (line_off) {
+      s = all.data + line_off[i];
+      n = line_off[i + 1] - line_off[i] - 1;
+    } else if (al->to_latn && is_cyrillic_lang(sd->lang)) {
       tl_buf_clear(&latin);
       if (tl_convert(ctx, al->to_latn, s, n, &latin, NULL, NULL) == TL_OK && latin.data) {
         s = latin.data;
@@ -1338,6 +1510,8 @@ static tl_status side_keys(tl_ctx *ctx, const tl_aligner *al, doc_side *sd,
   if (!st)
     st = idf_weights(sd);
   tl_buf_free(&latin);
+  tl_buf_free(&all);
+  free(line_off);
   if (st == TL_ENOMEM)
     return st;
   tl__ok(ctx);
