@@ -4,6 +4,7 @@
  * our own Cyrillic -> Latin conversion and cached on disk. */
 #include "spell.h"
 #include "buf.h"
+#include "detect.h"
 #include "embedded.h"
 #include "error.h"
 #include "markup.h"
@@ -298,8 +299,8 @@ static int ends(const char *w, size_t n, const char *suffix) {
 
 /* The evidence of one lower-case word for its run's language: the letters
  * only one of the two languages of a script has, the commonest function
- * words and endings. Used until the language detector (issue 5) lands, and
- * as its tie-breaker. */
+ * words and endings. Added to the language detector's vote (detect.c) and
+ * the dictionaries' own, so that a short quotation is judged too. */
 int tl__spell_uz_score(const char *w, size_t n, int cyrillic) {
   static const char *const uz_cyr[] = {
       "ва", "билан", "учун", "бу", "ҳам", "бир", "эди", "деб", "ҳамда", "эса",
@@ -1562,6 +1563,35 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
       }
       seg_score[t->seg * SC_N + t->script] += t->score;
       line_score[t->script] += t->score;
+    }
+    /* The language detector (detect.c) on each segment's words of each
+     * script, weighted by its confidence. */
+    for (int g = 0; g < nseg; g++) {
+      for (int scr = 0; scr < SC_N; scr++) {
+        size_t a = (size_t)-1, b = 0;
+        for (size_t i = 0; i < nt; i++) {
+          const tok *t = &sp->toks[i];
+          if (t->seg != g || t->script != scr)
+            continue;
+          if (a == (size_t)-1)
+            a = sp->ubyte[t->u0];
+          b = sp->ubyte[t->u1];
+        }
+        if (a == (size_t)-1)
+          continue;
+        tl_lang dl;
+        double conf;
+        size_t letters;
+        tl__detect_span(ck->text + a, b - a, &dl, &conf, &letters);
+        int vote = (int)(conf * 6 + 0.5);
+        int v = 0;
+        if (dl == (scr == SC_LATN ? TL_LANG_UZ_LATN : TL_LANG_UZ_CYRL))
+          v = vote;
+        else if (dl == (scr == SC_LATN ? TL_LANG_EN : TL_LANG_RU))
+          v = -vote;
+        seg_score[g * SC_N + scr] += v;
+        line_score[scr] += v;
+      }
     }
     for (int scr = 0; scr < SC_N; scr++) {
       int uz = scr == SC_LATN ? DI_UZL : DI_UZC, other = scr == SC_LATN ? DI_EN : DI_RU;
