@@ -428,6 +428,10 @@ static tl_status emit_latin(const wout *o, tl_apostrophe apos, tl_buf *out) {
   size_t k = 0;
   for (size_t i = 0; i < o->n; i++) {
     uint32_t c = o->cp[i];
+    if (c < 0x80) { /* the common case: a Latin letter */
+      tmp[k++] = (char)((o->caps[i] && c - 'a' < 26u) ? c - 32 : c);
+      continue;
+    }
     if (c == TL__OKINA)
       c = apos == TL_APOS_ASCII ? '\'' : apos == TL_APOS_TYPOGRAPHIC ? 0x2018 : TL__OKINA;
     else if (c == TL__TUTUQ)
