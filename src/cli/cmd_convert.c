@@ -71,8 +71,15 @@ static int convert_one(tl_ctx *ctx, const tl_converter *cv, const char *path,
   for (;;) {
     size_t k;
     if (out->unbuffered) {
-      /* Line at a time, so that each line is flushed as soon as it comes. */
-      k = fgets(chunk, sizeof chunk, fp) ? strlen(chunk) : 0;
+      /* Line at a time, so that each line is flushed as soon as it comes
+       * (getc, not fgets: a NUL byte must not end the line). */
+      int ch;
+      k = 0;
+      while (k < sizeof chunk && (ch = getc(fp)) != EOF) {
+        chunk[k++] = (char)ch;
+        if (ch == '\n')
+          break;
+      }
     } else {
       k = fread(chunk, 1, sizeof chunk, fp);
     }

@@ -201,7 +201,9 @@ TL_API tl_status tl_convert(tl_ctx *ctx, const tl_converter *cv,
 /* Streaming conversion in constant memory: feed any chunks (they may split
  * a character or a word); each write appends the output that is ready to
  * *out; tl_stream_finish() flushes the rest. One stream per document and
- * per thread. *out of tl_stream_new is owned by the caller: tl_stream_free(). */
+ * per thread. *out of tl_stream_new is owned by the caller: tl_stream_free().
+ * After an error the stream stays failed: later writes and finish return the
+ * same status (and the context keeps its message) and buffer nothing. */
 typedef struct tl_stream tl_stream;
 TL_API tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv,
                                tl_note_fn notes, void *user, tl_stream **out);

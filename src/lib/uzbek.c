@@ -79,7 +79,7 @@ static const char *const spec_text[] = {
     "я|ья:1|ъя:1|йа:2", /* SP_YA_C */
     "ъ", /* SP_TUTUQ */
     "э", /* SP_E_V */
-    "е|э:2", /* SP_E_C */
+    "е", /* SP_E_C: э after a consonant only from the lexicon (мэр) */
     "е|э:1", /* SP_E_EE */
     "с|ц:1", /* SP_S */
     "ц|с:1", /* SP_S_C */
@@ -1181,8 +1181,11 @@ static int roman_numeral(const tl__run *run, size_t start, size_t len) {
   return 1;
 }
 
-/* Is the Latin word not Uzbek (letters Uzbek Latin lacks), so kept as is? */
-static int foreign_latin(const uint32_t *w, size_t n) {
+/* Is the Latin word not Uzbek (letters Uzbek Latin lacks, or an Irish O'
+ * before a capital: O'Nil, O'Brien), so kept as is? */
+static int foreign_latin(const uint32_t *w, const unsigned char *up, size_t n) {
+  if (n > 3 && w[0] == 'o' && up[0] && w[1] == TL__OKINA && up[2] && !up[3])
+    return 1;
   for (size_t i = 0; i < n; i++) {
     uint32_t c = w[i];
     if (c == 'w' || (c == 'c' && (i + 1 >= n || w[i + 1] != 'h')))
@@ -1239,7 +1242,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       cp = lower(cp);
     w[n] = prev = cp;
   }
-  if (foreign_latin(w, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE ||
+  if (foreign_latin(w, up, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE ||
       roman_numeral(run, start, len))
     return tl__buf_append(out, t, len);
 
@@ -1333,7 +1336,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     if (nc == (size_t)-1)
       nc = 0;
     if (whole == TL__TRIE_NONE && nc > 1 && cyr[nc - 1] == 0x44C &&
-        (e->flags & TL__LEX_DROP_SOFT))
+        ((e->flags & TL__LEX_DROP_SOFT) || u[lstem_units].vowel))
       nc--; /* октябрь + да -> октябрда (but Брюссель + да -> Брюссельда) */
     for (size_t i = 0; i < nc; i++)
       w_put(&o, cyr[i], 0);
@@ -1355,7 +1358,9 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     const unsigned char *cu = s->best_n ? s->best_u : s->stem_u;
     size_t m = s->best_n ? s->best_n : s->stem_n;
     /* A dictionary stem keeps its ь before suffixes, as the dictionary
-     * spells its own forms (Брюссельда). */
+     * spells its own forms (Брюссельда), but not before a vowel (медали). */
+    if (!s->best_n && m > 1 && cp[m - 1] == 0x44C && u[s->stem_units].vowel)
+      m--;
     for (size_t i = 0; i < m; i++) {
       int first_of_unit = i == 0 || cu[i - 1] != cu[i];
       int upc = pattern == CASE_CAPS ||
@@ -1445,6 +1450,40 @@ static int has_english_word(const char *t, size_t n) {
   return 0;
 }
 
+/* Does t[0..n) hold a word with an Uzbek case ending or oʻ/gʻ (an Uzbek
+ * sentence quoting an English title: "Science and Technology" ilmiy
+ * jurnalining)? Then the sentence is Uzbek, whatever else it quotes. */
+static int has_uzbek_word(const char *t, size_t n) {
+  static const char *const endings[] = {"ning", "lar", "lari", "larni", "dagi",
+                                        "dan", "ni", "ga", "da", "imiz", "ingiz"};
+  for (size_t i = 0; i < n;) {
+    while (i < n && !((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z'))
+      i++;
+    size_t a = i;
+    uint32_t prev = 0;
+    while (i < n) {
+      uint32_t cp;
+      size_t k = tl__utf8_next(t + i, &cp);
+      if (tl__is_apostrophe(cp) && (prev == 'o' || prev == 'g' || prev == 'O' || prev == 'G') &&
+          i + k < n && ((t[i + k] | 0x20) >= 'a' && (t[i + k] | 0x20) <= 'z'))
+        return 1; /* oʻ, gʻ inside a word */
+      if (!(cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')))
+        break;
+      prev = cp;
+      i += k;
+    }
+    size_t len = i - a;
+    for (size_t k = 0; k < sizeof endings / sizeof endings[0]; k++) {
+      size_t el = strlen(endings[k]);
+      if (len >= el + 3 && strncasecmp(t + i - el, endings[k], el) == 0)
+        return 1;
+    }
+    if (i == a)
+      i++;
+  }
+  return 0;
+}
+
 tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) {
   /* Sentences that are plainly English (a quote, an English paragraph in an
    * Uzbek article) are left in Latin: they are not Uzbek words. The bar is
@@ -1455,7 +1494,7 @@ tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) 
     tl_lang lang = TL_LANG_UNKNOWN;
     double conf = 0;
     size_t letters = 0;
-    if (has_english_word(run->text + i, e - i))
+    if (has_english_word(run->text + i, e - i) && !has_uzbek_word(run->text + i, e - i))
       tl__detect_span(run->text + i, e - i, &lang, &conf, &letters);
     if (lang == TL_LANG_EN && conf >= 0.95 && letters >= 20)
       st = tl__buf_append(out, run->text + i, e - i);
