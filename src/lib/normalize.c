@@ -741,7 +741,8 @@ static void pass_apostrophes(norm *nm) {
          * such words beyond its list (o'clock) and names (O'Neill), so
          * the language is asked only for a possessive-like ending (dog's,
          * Diego's against toʻs-toʻs): that keeps dirty Uzbek text fast. */
-        if (!en_suffix || c == 0x2018 || c == '`' || latin_context(nm) != TL_LANG_EN)
+        int ask = (en_suffix || is_upper(q)) && c != 0x2018 && c != '`';
+        if (!ask || latin_context(nm) != TL_LANG_EN) /* O'BRIEN in English */
           target = 1;
       } else if (en_suffix) {
         target = 0;
