@@ -7,6 +7,7 @@
 #include "translit.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
@@ -295,6 +296,49 @@ static void test_long_line(tl_ctx *ctx) {
   free(exp);
 }
 
+/* Threads share nothing but immutable tables: each with its own context
+ * gets the same result as a lone caller. */
+typedef struct job {
+  const char *in;
+  char *out;
+  tl_lang lang;
+} job;
+
+static void *worker(void *arg) {
+  job *j = arg;
+  tl_ctx *ctx = NULL;
+  tl_ctx_new(&ctx);
+  for (int k = 0; k < 20; k++) {
+    tl_buf out = TL_BUF_INIT;
+    tl_normalize(ctx, NULL, j->in, strlen(j->in), &out, NULL, NULL);
+    tl_detect(ctx, &j->lang, NULL, j->in, strlen(j->in));
+    free(j->out);
+    j->out = strdup(out.data ? out.data : "");
+    tl_buf_free(&out);
+  }
+  tl_ctx_free(ctx);
+  return NULL;
+}
+
+static void test_threads(tl_ctx *ctx) {
+  const char *in = "Bu o'quv yili ta'lim Тошкeнт shahrida boshlandi.\n"
+                   "She didn't say it's five o'clock.\n";
+  char *want = norm(ctx, 0, in);
+  job jobs[4];
+  pthread_t th[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (job){in, NULL, TL_LANG_UNKNOWN};
+    CHECK_INT(0, pthread_create(&th[i], NULL, worker, &jobs[i]));
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    CHECK_STR(want, jobs[i].out);
+    CHECK_INT(TL_LANG_UZ_LATN, jobs[i].lang);
+    free(jobs[i].out);
+  }
+  free(want);
+}
+
 int main(void) {
   tl_ctx *ctx = NULL;
   tl_ctx_new(&ctx);
@@ -305,6 +349,7 @@ int main(void) {
   test_reports_and_errors(ctx);
   test_rules(ctx);
   test_long_line(ctx);
+  test_threads(ctx);
   tl_ctx_free(ctx);
   return check_done();
 }
