@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -591,9 +592,29 @@ static int ensure_file(const char *dir, const char *name, const char *data,
   return write_atomic(path, data, strlen(data));
 }
 
+/* Removes the Latin lists of other keys from the cache dir: they were made
+ * from an older hunspell-uz or by an older conversion engine. */
+static void remove_stale(const char *dir, const char *keep) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (strncmp(e->d_name, "uz-Latn-", 8) == 0 && n > 12 &&
+        strcmp(e->d_name + n - 4, ".dic") == 0 && strcmp(e->d_name, keep) != 0) {
+      char path[PATH_MAX];
+      if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
+        unlink(path);
+    }
+  }
+  closedir(d);
+}
+
 tl_status tl__spell_latin_dict(tl_ctx *ctx, const char *dic_path,
                                const char *cache_dir, char *aff_out,
-                               char *dic_out, size_t cap) {
+                               char *dic_out, size_t cap, char *tmpdir_out) {
+  tmpdir_out[0] = '\0';
   tl_convert_options o;
   tl_convert_options_init(&o);
   o.from = TL_LANG_UZ_CYRL;
@@ -605,25 +626,48 @@ tl_status tl__spell_latin_dict(tl_ctx *ctx, const char *dic_path,
     return s;
   char key[17];
   s = tl__spell_latin_key(ctx, dic_path, cv, key);
-  char dir[PATH_MAX];
+  if (s) {
+    tl_converter_free(cv);
+    return s;
+  }
+  char dir[PATH_MAX], name[64];
   if (cache_dir)
     snprintf(dir, sizeof dir, "%s", cache_dir);
   else
     default_cache_dir(dir, sizeof dir);
-  if (!s && (!dir[0] || mkdir_p(dir) != 0))
-    s = tl__fail(ctx, TL_EIO, TL_NO_OFFSET,
-                 "cannot create the dictionary cache directory '%s': %s", dir,
-                 dir[0] ? strerror(errno) : "no HOME or XDG_CACHE_HOME");
-  if (!s) {
-    char name[64];
-    snprintf(name, sizeof name, "uz-Latn-%s.dic", key);
-    snprintf(dic_out, cap, "%s/%s", dir, name);
+  snprintf(name, sizeof name, "uz-Latn-%s.dic", key);
+  int cached = 0;
+  if (dir[0] && mkdir_p(dir) == 0 &&
+      (size_t)snprintf(dic_out, cap, "%s/%s", dir, name) < cap &&
+      ensure_file(dir, "uz-Latn.aff", aff_latn, aff_out, cap) == 0) {
     struct stat st;
-    if (stat(dic_out, &st) != 0)
+    if (stat(dic_out, &st) == 0)
+      cached = 1;
+    else if ((s = build_latin(ctx, cv, dic_path, dic_out)) == TL_OK) {
+      cached = 1;
+      remove_stale(dir, name);
+    } else if (s != TL_EIO) {
+      tl_converter_free(cv);
+      return s;
+    }
+  }
+  if (!cached) {
+    /* No usable cache (read-only home, no HOME): make the list in a private
+     * temporary folder, which the caller removes once hunspell has read it. */
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir_out, PATH_MAX, "%s/translit-spell-XXXXXX", t && *t == '/' ? t : "/tmp");
+    if (!mkdtemp(tmpdir_out)) {
+      s = tl__fail(ctx, TL_EIO, TL_NO_OFFSET,
+                   "cannot write the Uzbek Latin dictionary: no cache directory "
+                   "('%s') and no temporary folder: %s", dir, strerror(errno));
+      tmpdir_out[0] = '\0';
+    } else {
+      snprintf(dic_out, cap, "%s/%s", tmpdir_out, name);
       s = build_latin(ctx, cv, dic_path, dic_out);
-    if (!s && ensure_file(dir, "uz-Latn.aff", aff_latn, aff_out, cap) != 0)
-      s = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot write: %s", aff_out,
-                   strerror(errno));
+      if (!s && ensure_file(tmpdir_out, "uz-Latn.aff", aff_latn, aff_out, cap) != 0)
+        s = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot write: %s", aff_out,
+                     strerror(errno));
+    }
   }
   tl_converter_free(cv);
   return s;
@@ -671,7 +715,7 @@ static tl_status dict_load(tl_ctx *ctx, tl_speller *sp, int di) {
            "spell-checking is not available: translit was built without hunspell");
   return tl__fail(ctx, d->err, TL_NO_OFFSET, "%s", d->msg);
 #else
-  char aff[PATH_MAX], dic[PATH_MAX];
+  char aff[PATH_MAX], dic[PATH_MAX], tmpdir[PATH_MAX] = "";
   snprintf(dic, sizeof dic, "%s/%s.dic", sp->dict_dir, dict_info[di].base);
   snprintf(aff, sizeof aff, "%s/%s.aff", sp->dict_dir, dict_info[di].base);
   tl_status s = TL_OK;
@@ -683,7 +727,7 @@ static tl_status dict_load(tl_ctx *ctx, tl_speller *sp, int di) {
   } else if (di == DI_UZL) {
     char src[PATH_MAX];
     snprintf(src, sizeof src, "%s", dic);
-    s = tl__spell_latin_dict(ctx, src, sp->cache_dir, aff, dic, sizeof dic);
+    s = tl__spell_latin_dict(ctx, src, sp->cache_dir, aff, dic, sizeof dic, tmpdir);
   } else if (di == DI_UZC) {
     char dir[PATH_MAX];
     if (sp->cache_dir)
@@ -700,6 +744,12 @@ static tl_status dict_load(tl_ctx *ctx, tl_speller *sp, int di) {
     d->h = Hunspell_create(aff, dic);
     if (!d->h)
       s = tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "cannot load %s", dic);
+  }
+  if (tmpdir[0]) {
+    /* hunspell has read the files: the temporary copy goes. */
+    unlink(dic);
+    unlink(aff);
+    rmdir(tmpdir);
   }
   if (s) {
     /* Remember the failure: every later word would fail the same way. */
@@ -1175,20 +1225,63 @@ static const char *const particles[SC_N][9] = {
     {"yam", "mi", "chi", "ku", "gina", "dir", "oq", NULL, NULL},
     {"ям", "ми", "чи", "ку", "гина", "дир", "оқ", NULL, NULL}};
 
-/* Word w (UTF-8, n bytes) of an Uzbek dictionary as stem + suffix chain:
- * the stem must be a word of di (at least two letters). */
+/* Whether w[0..n) ends with an Uzbek vowel (Latin or Cyrillic; oʻ counts). */
+static int ends_vowel(const char *w, size_t n) {
+  static const char *const vowels[] = {"a", "e", "i", "o", "u", "oʻ", "а", "е",
+                                       "и", "о", "у", "э", "ў", NULL};
+  for (const char *const *v = vowels; *v; v++) {
+    size_t k = strlen(*v);
+    if (n >= k && memcmp(w + n - k, *v, k) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Length in bytes of the first code point of s[0..n). */
+static size_t first_len(const char *s, size_t n) {
+  size_t k = 1;
+  while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
+    k++;
+  return n ? k : 0;
+}
+
+/* Word w (UTF-8, n bytes) of an Uzbek dictionary as stem + suffixes: the
+ * stem a word of di (at least two letters), the rest a chain of the units
+ * of dictionaries/uz/suffixes.txt (the engine's list: -lar, -imiz, -dan...)
+ * and particles, as kitob|lar|imiz|dan. */
 static int stem_suffix_ok(checker *ck, int di, const char *w, size_t n) {
   tl_speller *sp = ck->sp;
   int script = dict_info[di].script;
+  if (n >= 4 * MAX_WORD_U16)
+    return 0;
+  /* chain[i]: w[i..n) is a chain of units (chain[n] = the empty chain). */
+  unsigned char chain[4 * MAX_WORD_U16 + 1];
+  memset(chain, 0, n + 1);
+  chain[n] = 1;
+  for (size_t i = n; i-- > 0;) {
+    if (((unsigned char)w[i] & 0xC0) == 0x80)
+      continue;
+    for (size_t e = i + 1; e <= n && e - i <= 24; e++) {
+      if (!chain[e] || (e < n && ((unsigned char)w[e] & 0xC0) == 0x80))
+        continue;
+      if (is_suffix(sp, script, w + i, e - i) ||
+          in_list(w + i, e - i, particles[script])) {
+        chain[i] = 1;
+        break;
+      }
+    }
+  }
   size_t first = 0; /* the stem keeps at least two code points */
   for (int k = 0; k < 2 && first < n; k++)
     do
       first++;
     while (first < n && ((unsigned char)w[first] & 0xC0) == 0x80);
   for (size_t i = first; i < n; i++) {
-    if (((unsigned char)w[i] & 0xC0) == 0x80)
+    if (!chain[i] || ((unsigned char)w[i] & 0xC0) == 0x80)
       continue;
-    if (!is_suffix(sp, script, w + i, n - i) && !in_list(w + i, n - i, particles[script]))
+    /* A suffix that starts with a vowel follows a consonant (kitob-im, but
+     * mashina-m): shahri + i is not shahrii. */
+    if (ends_vowel(w, i) && ends_vowel(w + i, first_len(w + i, n - i)))
       continue;
     centry *e = NULL;
     if (judge(ck->ctx, sp, di, w, i, &e) == TL_OK && e->ok == 1)

@@ -157,6 +157,16 @@ static void test_latin_cache(tl_ctx *ctx) {
   CHECK_STR("Toshkent@0/0+8:1:1 uz-Latn;oʻqituvchi@16/16+10:1:17 uz-Latn;", g.text);
   tl_speller_free(sp);
 
+  /* No writable cache: the list is made in a temporary folder instead. */
+  o.cache_dir = "/proc/no-cache-here";
+  sp = NULL;
+  CHECK_INT(TL_OK, tl_speller_new(ctx, &o, &sp));
+  found h = {"", 0};
+  if (sp)
+    CHECK_INT(TL_OK, tl_speller_check(ctx, sp, t, strlen(t), collect, &h));
+  CHECK_STR(g.text, h.text);
+  tl_speller_free(sp);
+
   /* A missing dictionary is TL_ENODICT, naming the file and the package. */
   sp = NULL;
   o.lang = TL_LANG_RU;
