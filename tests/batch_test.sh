@@ -265,15 +265,16 @@ if [ "$MODE" = kill ]; then
   check "rerun resumed" grep -q "[1-9][0-9]* unchanged" "$tmp/err"
   check "rerun = uninterrupted run" diff -r -x '.translit-manifest' "$tmp/ref" "$tmp/out"
   check "no temp files after kill + rerun" no_tmp_left "$tmp/out"
-  # The same for an archive: kill while staging, rerun, same bytes.
-  (cd "$tmp/src" && tar czf "$tmp/in.tar.gz" .)
+  # The same for an archive (two of the seven folders): kill while
+  # staging, rerun, same bytes.
+  (cd "$tmp/src" && tar czf "$tmp/in.tar.gz" 0 1)
   "$T" batch -q -t uz-Latn --field title "$tmp/in.tar.gz" "$tmp/ref.tar.gz"
   "$T" batch -q -t uz-Latn --field title "$tmp/in.tar.gz" "$tmp/o.tar.gz" &
   pid=$!
   i=0
   while [ $i -lt 500 ]; do
     n=$(grep -vc '^#' "$tmp/o.tar.gz.translit-staging/.translit-manifest" 2>/dev/null)
-    [ "${n:-0}" -ge 200 ] && break
+    [ "${n:-0}" -ge 100 ] && break
     sleep 0.01; i=$((i + 1))
   done
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
