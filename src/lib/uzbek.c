@@ -1425,27 +1425,45 @@ static size_t sentence_end(const char *t, size_t n, size_t i) {
 /* Does t[0..n) contain an English function word, which Uzbek never has?
  * A cheap filter before the language model is asked. */
 static int has_english_word(const char *t, size_t n) {
-  /* By length (2..5), space-separated; all lowercase. */
-  static const char *const by_len[6] = {
-      "", "", " of is ", " the and are was for has ",
-      " were with this that from have they will been ", " which their there would "};
+  /* The words packed as little-endian integers of their lowercase bytes. */
+#define W2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
+#define W3(a, b, c) (W2(a, b) | (uint64_t)(c) << 16)
+#define W4(a, b, c, d) (W3(a, b, c) | (uint64_t)(d) << 24)
+#define W5(a, b, c, d, e) (W4(a, b, c, d) | (uint64_t)(e) << 32)
+  static const uint64_t words[] = {
+      W2('o', 'f'), W2('i', 's'), W3('t', 'h', 'e'), W3('a', 'n', 'd'),
+      W3('a', 'r', 'e'), W3('w', 'a', 's'), W3('f', 'o', 'r'), W3('h', 'a', 's'),
+      W4('w', 'e', 'r', 'e'), W4('w', 'i', 't', 'h'), W4('t', 'h', 'i', 's'),
+      W4('t', 'h', 'a', 't'), W4('f', 'r', 'o', 'm'), W4('h', 'a', 'v', 'e'),
+      W4('t', 'h', 'e', 'y'), W4('w', 'i', 'l', 'l'), W4('b', 'e', 'e', 'n'),
+      W5('w', 'h', 'i', 'c', 'h'), W5('t', 'h', 'e', 'i', 'r'),
+      W5('t', 'h', 'e', 'r', 'e'), W5('w', 'o', 'u', 'l', 'd')};
+#undef W2
+#undef W3
+#undef W4
+#undef W5
   for (size_t i = 0; i < n;) {
-    while (i < n && !((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z'))
+    unsigned char c = (unsigned char)t[i];
+    if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
       i++;
-    size_t a = i;
-    while (i < n && (((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z') ||
-                     ((unsigned char)t[i] >= 0x80)))
-      i++;
-    size_t len = i - a;
-    if (len < 2 || len > 5 || !strchr("taoiwfhb", t[a] | 0x20))
       continue;
-    char key[8] = " ";
-    for (size_t k = 0; k < len; k++)
-      key[k + 1] = (char)(t[a + k] | 0x20);
-    key[len + 1] = ' ';
-    key[len + 2] = '\0';
-    if (strstr(by_len[len], key))
-      return 1;
+    }
+    size_t a = i;
+    uint64_t key = 0;
+    while (i < n) {
+      c = (unsigned char)t[i];
+      if (!(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80))
+        break;
+      if (i - a < 6)
+        key |= (uint64_t)(c | 0x20) << (8 * (i - a));
+      i++;
+    }
+    size_t len = i - a;
+    if (len < 2 || len > 5)
+      continue;
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+      if (words[k] == key)
+        return 1;
   }
   return 0;
 }
