@@ -19,6 +19,8 @@
  *    Output calls APPEND to the buffer, so one buffer can be reused or grown
  *    across calls; its data is always NUL-terminated for convenience.
  *    Handles are released with their own *_free function, which accepts NULL.
+ *  - Option structs, and the strings and arrays they point to, are read only
+ *    during the call that takes them: the library copies what it keeps.
  *  - No global mutable state and no process-wide initialisation: two plugins
  *    in one process do not interfere. Allocation failure returns TL_ENOMEM.
  */
@@ -203,7 +205,9 @@ TL_API tl_status tl_convert(tl_ctx *ctx, const tl_converter *cv,
  * *out; tl_stream_finish() flushes the rest. One stream per document and
  * per thread. *out of tl_stream_new is owned by the caller: tl_stream_free().
  * After an error the stream stays failed: later writes and finish return the
- * same status (and the context keeps its message) and buffer nothing. */
+ * same status (and the context keeps its message) and buffer nothing.
+ * The stream keeps ctx and reports its failures there: ctx must outlive the
+ * stream and be used by the same thread. cv must outlive the stream too. */
 typedef struct tl_stream tl_stream;
 TL_API tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv,
                                tl_note_fn notes, void *user, tl_stream **out);
