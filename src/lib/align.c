@@ -1731,12 +1731,12 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
   cc.s2 = r->same_language ? 2.0 : 6.8;
   cc.sim_w = 10.0;
   cc.skip = 10.0;
-  cc.p21 = 3.0;
-  cc.p22 = 6.0;
+  cc.p21 = 2.0;
+  cc.p22 = 5.0;
   cc.p_cross = 3.0;
   cc.skip_c = 1.0;
-  cc.f_part = 0.15;
-  cc.p_weak = 6.0;
+  cc.f_part = 0.10;
+  cc.p_weak = 2.0;
   cc.skip_share = 0.3;
   cc.len_w = 0.5;
   double wsum = 0, cnt = 0;
