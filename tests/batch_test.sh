@@ -172,6 +172,11 @@ if [ "$MODE" = main ]; then
   "$T" batch -q -t uz-Latn --report "$tmp/hl.json" "$tmp/hl.tar" "$tmp/hl-dir"
   check "hard link into a folder" sh -c "cmp -s '$tmp/hl.want' '$tmp/hl-dir/a.txt' && cmp -s '$tmp/hl.want' '$tmp/hl-dir/b.txt'"
   check "symlink not made in a folder" grep -q '"path": "c.txt", "action": "skipped"' "$tmp/hl.json"
+  # A file name in CP1251 keeps its bytes; the report stays valid JSON.
+  mkdir -p "$tmp/cpn" && echo "Ой" > "$tmp/cpn/$(printf '\322\356\370').txt"
+  "$T" batch -q -t uz-Latn --report "$tmp/cpn.json" "$tmp/cpn" "$tmp/cpn-out"
+  check "CP1251 file name kept" [ -f "$tmp/cpn-out/$(printf '\322\356\370').txt" ]
+  check "report with a CP1251 name is JSON" python3 -c "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))" "$tmp/cpn.json"
   # An entry climbing out of DST is never written.
   python3 - "$tmp/evil.tar" <<'EOF'
 import io, sys, tarfile

@@ -62,11 +62,33 @@ static void usage(FILE *fp) {
 
 /* ------------------------------------------------------------ the report */
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static int utf8_len(const unsigned char *p) {
+  int n = p[0] < 0xC2 ? 0 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : p[0] < 0xF5 ? 4 : 0;
+  for (int i = 1; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+  if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+      (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+    return 0;
+  return n;
+}
+
+/* Writes s as a JSON string. A file name in a legacy encoding is not
+ * UTF-8: its bad bytes become U+FFFD so that the report stays JSON. */
 static void json_str(tl_buf *b, FILE *fp, const char *s) {
   (void)b;
   fputc('"', fp);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
+    if (*p >= 0x80) {
+      int n = utf8_len(p);
+      if (n) {
+        fwrite(p, 1, (size_t)n, fp);
+        p += n - 1;
+      } else {
+        fputs("\\ufffd", fp); /* JSON escape of U+FFFD */
+      }
+    } else if (*p == '"' || *p == '\\')
       fprintf(fp, "\\%c", *p);
     else if (*p == '\n')
       fputs("\\n", fp);

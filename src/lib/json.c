@@ -581,6 +581,9 @@ tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
   j.n = len;
   j.out = out;
   size_t mark = out->len;
+  /* A UTF-8 BOM (Windows editors write one) is kept and skipped. */
+  if (j.n >= 3 && memcmp(j.s, "\xEF\xBB\xBF", 3) == 0)
+    j.pos = 3;
   uint64_t live = paths->n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << paths->n) - 1);
   tl_status st = parse_value(&j, live, 0, 0, 0);
   if (!st) {

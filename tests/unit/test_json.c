@@ -54,6 +54,9 @@ static void test_fields_only(void) {
   CHECK_STR(in, run(in, NULL, NULL));
   /* A field that is absent changes nothing. */
   CHECK_STR(in, run(in, "body", NULL));
+  /* A UTF-8 BOM before the document is kept. */
+  CHECK_STR(EXPECT("\xEF\xBB\xBF{\"title\": \"%s\"}", conv("Ой")),
+            run("\xEF\xBB\xBF{\"title\": \"Ой\"}", "title", NULL));
 }
 
 static void test_paths(void) {
