@@ -1159,6 +1159,9 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
   nm.n2 = (nm.flags & TL_NORM_NFKC) ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
   if (U_FAILURE(e))
     return tl__fail(ctx, TL_EINTERNAL, TL_NO_OFFSET, "ICU normalizer: %s", u_errorName(e));
+  /* A failed call appends nothing (as tl_convert), so that a caller who
+   * reuses the buffer never keeps the text before the error as if whole. */
+  size_t mark = out->len;
   tl_status st = tl__buf_reserve(out, len);
   size_t i = 0;
   while (!st && i < len) {
@@ -1200,6 +1203,9 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
   tl_buf_free(&nm.before);
   tl_buf_free(&nm.after);
   if (st) {
+    out->len = mark;
+    if (out->data)
+      out->data[mark] = '\0';
     if (st == TL_EUTF8)
       return st; /* the message is already on ctx */
     return tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
