@@ -697,7 +697,7 @@ tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
 
 /* ------------------------------------------------------- language guess */
 
-/* A guess from letters alone, until the library's detector is used here:
+/* A guess from letters alone, the fallback of detect_lang():
  * Cyrillic with ў қ ғ ҳ is Uzbek, other Cyrillic Russian; Latin with oʻ gʻ,
  * the tutuq or frequent Uzbek words is Uzbek, other Latin English. */
 static tl_lang guess_lang(const char *s, size_t n) {
@@ -750,6 +750,23 @@ static tl_lang guess_lang(const char *s, size_t n) {
   if (en * 20 >= words)
     return TL_LANG_EN;
   return TL_LANG_UNKNOWN;
+}
+
+/* The library's detector (tl_detect) tells the four languages apart; it
+ * knows no others, so Latin text it calls English but that lacks English
+ * function words (German, French, ...) is left unknown: the aligner then
+ * uses no lexicon and no same-language diff for it. */
+static tl_lang detect_lang(tl_ctx *ctx, const char *s, size_t n) {
+  tl_lang l = TL_LANG_UNKNOWN;
+  double conf = 0;
+  if (tl_detect(ctx, &l, &conf, s, n) != TL_OK || conf < 0.5 ||
+      l == TL_LANG_MIXED || l == TL_LANG_RU_LATN)
+    l = TL_LANG_UNKNOWN;
+  tl_lang g = guess_lang(s, n);
+  if (l == TL_LANG_UNKNOWN || (l == TL_LANG_EN && g == TL_LANG_UNKNOWN))
+    l = g;
+  tl__ok(ctx);
+  return l;
 }
 
 /* ----------------------------------------------------------- key sets */
@@ -1699,7 +1716,7 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
   doc_side sd[2];
   memset(sd, 0, sizeof sd);
   for (int s = 0; s < 2 && !st; s++) {
-    r->lang[s] = al->lang[s] ? al->lang[s] : guess_lang(txt[s], len[s]);
+    r->lang[s] = al->lang[s] ? al->lang[s] : detect_lang(ctx, txt[s], len[s]);
     unsigned mode = 0;
     if (al->flags & TL_ALIGN_SEGMENTED)
       mode |= TL__SEG_SEGMENTED;
