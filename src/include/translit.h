@@ -374,7 +374,9 @@ TL_API tl_status tl_detect_paragraphs(tl_ctx *ctx, const char *text, size_t len,
  * made from uz_UZ by tl_convert at first use and cached on disk. The
  * newsroom lists of dictionaries/newsroom/ (officials, regions, ministries,
  * organisations) and the personal files are added to every dictionary of
- * their script.
+ * their script. hunspell-uz lists word forms only, so an Uzbek word it lacks
+ * is also accepted as one of its words plus a chain of the conversion
+ * engine's suffixes (dictionaries/uz/suffixes.txt): kitob|lar|imiz|dan.
  *
  * Threads: a tl_speller may be shared by threads; its calls are serialised
  * by an internal mutex (hunspell is not thread-safe), so for parallel speed
