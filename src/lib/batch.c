@@ -1498,6 +1498,79 @@ static double archive_position(batch *b) {
   return f > 1 ? 1 : f;
 }
 
+/* Copies the data of an entry that is not converted (a picture, a video)
+ * from the archive to its output in pieces, in the reader thread: it never
+ * sits in memory whole. Returns 0, -1 when the archive cannot be read, or
+ * 1 when the destination failed (the run is stopping). */
+static int copy_entry(batch *b, struct archive *a, entry *e, la_int64_t size) {
+  if (b->o->flags & TL_BATCH_SKIP_OTHER) {
+    report(b, e, e->rel, 0, TL_BATCH_SKIPPED, TL_DOC_OTHER, NULL, 0, 0, 0, TL_OK,
+           "not a text type (--skip-other)", NULL);
+    return archive_read_data_skip(a) == ARCHIVE_OK ? 0 : -1;
+  }
+  char *dst_path = path_join(b->out_root, e->rel);
+  if (!dst_path) {
+    set_fatal(b, TL_ENOMEM, "out of memory");
+    return 1;
+  }
+  const tl__manifest_rec *r =
+      (b->o->flags & TL_BATCH_FORCE) ? NULL : manifest_get(&b->man, e->rel);
+  struct stat sb;
+  if (r && size >= 0 && r->src_size == (unsigned long long)size &&
+      r->src_mtime_ns == e->mtime_ns && stat(dst_path, &sb) == 0 &&
+      (unsigned long long)sb.st_size == r->out_size) {
+    free(dst_path);
+    report(b, e, e->rel, 0, TL_BATCH_UNCHANGED, TL_DOC_OTHER, NULL, r->src_size,
+           r->out_size, 0, TL_OK, NULL, NULL);
+    return archive_read_data_skip(a) == ARCHIVE_OK ? 0 : -1;
+  }
+  tmpfile_ tf;
+  if (out_open(b, &tf, dst_path) != 0) {
+    set_fatal(b, TL_EIO, "%s: cannot create: %s", dst_path, strerror(errno));
+    out_abort(&tf);
+    free(dst_path);
+    return 1;
+  }
+  hasher *hs = malloc(sizeof *hs);
+  char *buf = malloc(1 << 16);
+  unsigned long long total = 0;
+  int rc = 0;
+  if (!hs || !buf) {
+    set_fatal(b, TL_ENOMEM, "out of memory");
+    rc = 1;
+  } else {
+    hasher_init(hs);
+  }
+  while (!rc) {
+    la_ssize_t k = archive_read_data(a, buf, 1 << 16);
+    if (k < 0)
+      rc = -1;
+    if (k <= 0)
+      break;
+    hasher_add(hs, buf, (size_t)k);
+    total += (unsigned long long)k;
+    if (write_all(tf.fd, buf, (size_t)k) != 0) {
+      set_fatal(b, TL_EIO, "%s: cannot write: %s", dst_path, strerror(errno));
+      rc = 1;
+    }
+  }
+  tl__manifest_rec rec = {total, e->mtime_ns, hs ? hasher_end(hs) : 0, total, 0, 'p', e->rel};
+  rec.out_hash = rec.src_hash;
+  free(hs);
+  free(buf);
+  if (rc) {
+    out_abort(&tf);
+  } else if (out_commit(&tf, e->mode) != 0) {
+    set_fatal(b, TL_EIO, "%s: cannot write: %s", dst_path, strerror(errno));
+    rc = 1;
+  } else {
+    report(b, e, e->rel, 0, TL_BATCH_COPIED, TL_DOC_OTHER, NULL, total, total, 0, TL_OK,
+           NULL, &rec);
+  }
+  free(dst_path);
+  return rc;
+}
+
 /* Reads every entry of the archive src and feeds the workers; keeps the
  * entries in order in l for packing. */
 static tl_status read_archive(batch *b, entry_list *l) {
@@ -1607,6 +1680,18 @@ static tl_status read_archive(batch *b, entry_list *l) {
         b->o->on_file(b->o->user, &f);
       }
       pthread_mutex_unlock(&b->rmu);
+      continue;
+    }
+    tl_doc_type t = b->o->type != TL_DOC_AUTO ? b->o->type : tl_doc_type_from_name(e->rel);
+    if (t == TL_DOC_OTHER) {
+      int r2 = copy_entry(b, a, e, archive_entry_size(ae));
+      if (r2 < 0) {
+        st = tl__fail(b->ctx, TL_EIO, TL_NO_OFFSET, "%s: damaged archive at %s: %s",
+                      b->src, e->rel, archive_error_string(a));
+        break;
+      }
+      if (r2 > 0)
+        break; /* the destination failed: set_fatal said why */
       continue;
     }
     job *j = calloc(1, sizeof *j);
