@@ -482,6 +482,8 @@ static tl_status decode_utf8(tl_ctx *ctx, size_t *n_replaced, const char *data,
                              size_t len, size_t base, unsigned flags, tl_buf *out) {
   size_t start = out->len, i = 0, run = 0;
   tl_status st = tl__buf_reserve(out, len);
+  if (!st)
+    out->data[out->len] = '\0'; /* the buffer promise, even for empty input */
   while (!st && i < len) {
     size_t bad;
     if (tl__utf8_valid(data + i, len - i, &bad)) {
@@ -578,6 +580,9 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
   iconv_close(cd);
   if (st)
     return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+  if (!out->data && tl__buf_reserve(out, 0))
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  out->data[out->len] = '\0';
   tl__ok(ctx);
   return TL_OK;
 }
@@ -637,6 +642,9 @@ tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text, size_t len,
   iconv_close(cd);
   if (st)
     return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+  if (!out->data && tl__buf_reserve(out, 0))
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  out->data[out->len] = '\0';
   tl__ok(ctx);
   return TL_OK;
 }

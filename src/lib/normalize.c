@@ -148,6 +148,7 @@ typedef struct norm {
   UChar *u16;         /* scratch for ICU */
   size_t u16cap;
   tl_buf before, after; /* scratch for reports */
+  tl_buf scratch;       /* the line as text, for the language check */
   size_t line, line_start, line_end; /* current input line */
   size_t piece_start, piece_col; /* the piece of a long line being worked */
   size_t col_off, col;           /* last column computed, for reports */
@@ -227,11 +228,15 @@ static int blank(const char *s, size_t n);
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
 static tl_lang latin_context(norm *nm) {
   if (!nm->line_lang_known) {
-    /* A long line is judged by its first CONTEXT_BYTES bytes: plenty
-     * of words, and a bounded cost per line. */
+    /* The line as cleaned so far (so that a second run judges the same
+     * text), its first CONTEXT_BYTES bytes at most: plenty of words, and a
+     * bounded cost per line. */
     double conf;
-    size_t n = nm->line_end - nm->line_start;
-    tl__detect_span(nm->text + nm->line_start, n < CONTEXT_BYTES ? n : CONTEXT_BYTES,
+    tl_buf_clear(&nm->scratch);
+    for (size_t k = 0; k < nm->a.n && nm->scratch.len < CONTEXT_BYTES; k++)
+      if (tl__buf_put_cp(&nm->scratch, nm->a.v[k].cp))
+        nm->st = TL_ENOMEM;
+    tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
                     &nm->line_lang, &conf, &nm->line_letters);
     nm->line_lang_known = 1;
   }
@@ -257,9 +262,20 @@ static tl_lang latin_context(norm *nm) {
       if (!nl)
         break;
     }
+    /* The neighbours as they are, this line as cleaned so far: what a
+     * second run would see (normalize is idempotent). */
     double conf;
     size_t letters;
-    tl__detect_span(nm->text + from, to - from, &nm->para_lang, &conf, &letters);
+    tl_buf_clear(&nm->scratch);
+    if (tl__buf_append(&nm->scratch, nm->text + from, nm->line_start - from))
+      nm->st = TL_ENOMEM;
+    for (size_t k = 0; k < nm->a.n; k++)
+      if (tl__buf_put_cp(&nm->scratch, nm->a.v[k].cp))
+        nm->st = TL_ENOMEM;
+    if (tl__buf_append(&nm->scratch, nm->text + nm->line_end, to - nm->line_end))
+      nm->st = TL_ENOMEM;
+    tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
+                    &nm->para_lang, &conf, &letters);
     nm->para_known = 1;
   }
   if (nm->para_lang == TL_LANG_UZ_LATN || nm->para_lang == TL_LANG_EN)
@@ -1060,7 +1076,10 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
     }
     if (!(f & TL_NORM_KEEP_INVISIBLE)) {
       if (is_control(c)) {
-        change1(nm, "control", off, c, 0);
+        if (c == 0) /* a NUL cannot travel in a C string: shown escaped */
+          change(nm, "control", off, (const uint32_t[]){'\\', 'x', '0', '0'}, 4, NULL, 0);
+        else
+          change1(nm, "control", off, c, 0);
         continue;
       }
       if (is_invisible(c)) {
@@ -1163,10 +1182,19 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
    * reuses the buffer never keeps the text before the error as if whole. */
   size_t mark = out->len;
   tl_status st = tl__buf_reserve(out, len);
+  if (!st)
+    out->data[out->len] = '\0'; /* the buffer promise, even for empty input */
   size_t i = 0;
   while (!st && i < len) {
+    /* A line ends at LF, CRLF or a lone CR (old Mac files): all three are
+     * line ends, so that a second run sees the same lines as the first. */
     const char *nl = memchr(text + i, '\n', len - i);
-    size_t le = nl ? (size_t)(nl - text) : len;
+    size_t le = nl ? (size_t)(nl - text) : len, term = nl ? 1 : 0;
+    const char *cr = memchr(text + i, '\r', le - i);
+    if (cr) {
+      le = (size_t)(cr - text);
+      term = le + 1 < len && text[le + 1] == '\n' ? 2 : 1;
+    }
     nm.line_start = i;
     nm.line_end = le;
     nm.line_lang_known = 0;
@@ -1188,13 +1216,27 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
         break;
       p = pe;
     }
-    if (!st && nl)
-      st = tl__buf_putc(out, '\n');
+    if (!st && term) {
+      if (text[le] == '\r' && (nm.flags & TL_NORM_KEEP_SPACES)) {
+        st = tl__buf_append(out, text + le, term);
+      } else {
+        if (text[le] == '\r') {
+          nm.piece_start = nm.col_off = i; /* columns of this line */
+          nm.piece_col = nm.col = 1;
+          if (term == 2)
+            change(&nm, "line-end", le, (const uint32_t[]){'\r', '\n'}, 2,
+                   (const uint32_t[]){'\n'}, 1);
+          else
+            change1(&nm, "line-end", le, '\r', '\n');
+        }
+        st = nm.st ? nm.st : tl__buf_putc(out, '\n');
+      }
+    }
     if (blank(text + i, le - i)) {
-      nm.para_start = nl ? le + 1 : len;
+      nm.para_start = le + term;
       nm.para_known = 0;
     }
-    i = nl ? le + 1 : len;
+    i = le + term;
     nm.line++;
   }
   free(nm.a.v);
@@ -1202,6 +1244,7 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
   free(nm.u16);
   tl_buf_free(&nm.before);
   tl_buf_free(&nm.after);
+  tl_buf_free(&nm.scratch);
   if (st) {
     out->len = mark;
     if (out->data)

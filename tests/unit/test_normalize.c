@@ -212,8 +212,8 @@ static void test_reports_and_errors(tl_ctx *ctx) {
   const char *s = "Salom!\nTa'lim va Тошкeнт\x0b.\r\n";
   CHECK_INT(TL_OK, tl_normalize(ctx, NULL, s, strlen(s), &out, on_change, &l));
   CHECK_STR("Salom!\nTaʼlim va Тошкент.\n", out.data);
-  CHECK_STR("control@30:2:18[\x0b>] line-end@32:2:20[\r\n>\n] lookalike@17:2:11[Тошкeнт>Тошкент] "
-            "apostrophe@9:2:3['>ʼ] ",
+  CHECK_STR("control@30:2:18[\x0b>] lookalike@17:2:11[Тошкeнт>Тошкент] apostrophe@9:2:3['>ʼ] "
+            "line-end@32:2:20[\r\n>\n] ",
             l.text);
   /* Output is appended. */
   CHECK_INT(TL_OK, tl_normalize(ctx, NULL, "x", 1, &out, NULL, NULL));
