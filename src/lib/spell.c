@@ -218,7 +218,8 @@ struct tl_speller {
   const UNormalizer2 *nfc;
   /* per-line scratch, reused */
   UChar *u;
-  uint32_t *ubyte, *ucp;
+  size_t *ubyte; /* byte offset in the text of each UTF-16 unit, and the end */
+  uint32_t *ucp;
   size_t ucap;
   tok *toks;
   size_t tcap;
@@ -1032,10 +1033,12 @@ static tl_status find_skips(tl_speller *sp, const char *s, size_t n,
       continue;
     int at_start = i == 0 || !local_char((unsigned char)s[i - 1]);
     size_t e = i;
-    if (at_start && (strncasecmp(s + i, "http://", 7) == 0 ||
-                     strncasecmp(s + i, "https://", 8) == 0 ||
-                     strncasecmp(s + i, "ftp://", 6) == 0 ||
-                     strncasecmp(s + i, "www.", 4) == 0)) {
+    /* The line is not NUL-terminated: compare only what is left of it. */
+    size_t left = n - i;
+    if (at_start && ((left >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
+                     (left >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
+                     (left >= 6 && strncasecmp(s + i, "ftp://", 6) == 0) ||
+                     (left >= 4 && strncasecmp(s + i, "www.", 4) == 0))) {
       while (e < n && url_char((unsigned char)s[e]))
         e++;
     } else if (c == '@' || (c == '#' && at_start)) {
@@ -1093,6 +1096,8 @@ static int32_t word_utf8(tl_speller *sp, int di, const UChar *w, int32_t n,
                          char *out, int32_t cap) {
   UChar tmp[MAX_WORD_U16 + 8], nfc[3 * MAX_WORD_U16];
   int32_t k = 0;
+  if (n > MAX_WORD_U16) /* (lower-casing may have lengthened a word) */
+    return -1;
   for (int32_t i = 0; i < n; i++) {
     UChar c = w[i];
     if (i > 0 && is_apos(c)) {
@@ -1508,7 +1513,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
     UChar *u = realloc(sp->u, ncap * sizeof *u);
     if (u)
       sp->u = u;
-    uint32_t *b = realloc(sp->ubyte, ncap * sizeof *b);
+    size_t *b = realloc(sp->ubyte, ncap * sizeof *b);
     if (b)
       sp->ubyte = b;
     uint32_t *c = realloc(sp->ucp, ncap * sizeof *c);
@@ -1527,17 +1532,17 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
       cp = 0xFFFD; /* cannot happen: the text was validated */
     if (cp >= 0x10000) {
       sp->u[un] = (UChar)(0xD800 + ((cp - 0x10000) >> 10));
-      sp->ubyte[un] = (uint32_t)(off + i);
+      sp->ubyte[un] = off + i;
       sp->ucp[un++] = cpi;
       sp->u[un] = (UChar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
     } else {
       sp->u[un] = (UChar)cp;
     }
-    sp->ubyte[un] = (uint32_t)(off + i);
+    sp->ubyte[un] = off + i;
     sp->ucp[un++] = cpi++;
     i += k;
   }
-  sp->ubyte[un] = (uint32_t)(off + n);
+  sp->ubyte[un] = off + n;
   sp->ucp[un] = cpi;
   sp->u[un] = 0;
   for (int32_t i = 1; i < un; i++) {

@@ -92,6 +92,14 @@ static void test_auto(tl_ctx *ctx, const char *cache) {
   CHECK_INT(TL_OK, tl_speller_check(ctx, all, u, strlen(u), collect, &g));
   CHECK_STR("Toshkent@0/0+8:1:1 uz-Latn ok;shahri@9/9+6:1:10 uz-Latn ok;", g.text);
   tl_speller_free(all);
+  /* A word that lower-casing lengthens (İ -> i + U+0307) stays in bounds. */
+  char big[2 * 200 + 2];
+  for (int i = 0; i < 200; i++)
+    memcpy(big + 2 * i, "\xC4\xB0", 2);
+  big[400] = 'a';
+  found h = {"", 0};
+  CHECK_INT(TL_OK, tl_speller_check(ctx, sp, big, 401, collect, &h));
+  CHECK_INT(1, h.n);
   tl_speller_free(sp);
 }
 
