@@ -480,7 +480,8 @@ static void default_cache_dir(char *out, size_t cap) {
 
 /* Words whose Latin spelling exercises the conversion rules that matter for
  * spelling (oʻ gʻ, tutuq, ts/s, e/ye, yo/yu/ya): if the engine changes what
- * it writes for them, the cached dictionary is stale. */
+ * it writes for them, the cached dictionary is stale. The key also covers
+ * the engine's lexicons (dictionaries/uz/) and the library version. */
 static const char probe_words[] =
     "Ўзбекистон ғалаба шаҳар цех Қўқон маъно мўъжиза ёмғир юлдуз яхши "
     "эълон Европа съезд ҳаёт концерт Фарғона секция";
@@ -523,6 +524,14 @@ tl_status tl__spell_latin_key(tl_ctx *ctx, const char *dic_path,
   MIX(TL_VERSION_STRING, strlen(TL_VERSION_STRING));
   MIX(aff_latn, sizeof aff_latn - 1);
   MIX(probe.data, probe.len);
+  /* The engine's lexicons: a new exception or suffix changes the list. */
+  size_t nb;
+  const tl__blob *t = tl__embedded_table(&nb);
+  for (size_t i = 0; i < nb; i++)
+    if (strncmp(t[i].name, "uz/", 3) == 0) {
+      MIX(t[i].name, strlen(t[i].name));
+      MIX(t[i].data, t[i].len);
+    }
 #undef MIX
   tl_buf_free(&probe);
   snprintf(key, 17, "%016llx", (unsigned long long)h);
