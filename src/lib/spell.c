@@ -1369,12 +1369,12 @@ static tl_status verdict(checker *ck, int di, const UChar *w, int32_t n,
   return TL_OK;
 }
 
-static int run_dict(const tl_speller *sp, const tok *t, int script,
-                    const int *seg_lang, int line_lang) {
+/* The dictionary of a run: the forced language, else the segment's
+ * decision (-1 when it had no evidence), else the line's. */
+static int run_dict(const tl_speller *sp, int seg_lang, int line_lang) {
   if (sp->lang != TL_LANG_UNKNOWN)
     return lang_di(sp->lang);
-  (void)t;
-  return seg_lang[script] >= 0 ? seg_lang[script] : line_lang;
+  return seg_lang >= 0 ? seg_lang : line_lang;
 }
 
 /* Uzbek writes enclitic particles after a hyphen (keldim-da, kecha-yu,
@@ -1721,9 +1721,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
         else if (v < 0)
           sl = scr == SC_LATN ? DI_EN : DI_RU;
       }
-      int segl[SC_N] = {-1, -1};
-      segl[scr] = sl;
-      di_by_script[scr] = run_dict(sp, t, scr, segl, line_lang[scr]);
+      di_by_script[scr] = run_dict(sp, sl, line_lang[scr]);
     }
     st = check_tok(ck, t, di_by_script);
   }
