@@ -518,6 +518,13 @@ static size_t unit_size(tl_encoding enc) {
   }
 }
 
+/* Drops what a failed tl_decode appended. */
+static void decode_undo(tl_buf *out, size_t mark) {
+  out->len = mark;
+  if (out->data)
+    out->data[mark] = '\0';
+}
+
 tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
                     const char *data, size_t len, unsigned flags, tl_buf *out) {
   if (n_replaced)
@@ -527,10 +534,16 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
   size_t bom = tl_encoding_bom_len(enc, data, len);
   data += bom;
   len -= bom;
+  /* A failure appends nothing (the position is measured first), so that a
+   * caller reusing the buffer never takes the text before the error for the
+   * whole (found by tests/fuzz/fuzz_encoding.c). */
+  size_t mark = out->len;
   if (enc == TL_ENC_UTF8) {
     tl_status st = decode_utf8(ctx, n_replaced, data, len, bom, flags, out);
     if (!st)
       tl__ok(ctx);
+    else
+      decode_undo(out, mark);
     return st;
   }
   const char *name = iconv_name(enc);
@@ -566,6 +579,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
       st = fail_position(ctx, TL_EENCODING, bom + off, out, start,
                          tl_encoding_name(enc), (unsigned char)*in);
       iconv_close(cd);
+      decode_undo(out, mark);
       return st;
     }
     if ((st = tl__buf_put_cp(out, 0xFFFD)))
@@ -578,8 +592,10 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
     iconv(cd, NULL, NULL, NULL, NULL);
   }
   iconv_close(cd);
-  if (st)
+  if (st) {
+    decode_undo(out, mark);
     return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
+  }
   if (!out->data && tl__buf_reserve(out, 0))
     return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
   out->data[out->len] = '\0';

@@ -125,6 +125,12 @@ tl_status tl__lexicon_parse(tl_ctx *ctx, tl__lexicon *lx, const char *text,
     if (nf < 2 || fl[0] == 0 || fl[1] == 0)
       return tl__fail_at(ctx, TL_ESYNTAX, (size_t)(ln - text), lineno, 1,
                          "%s:%zu: expected CYRILLIC<TAB>LATIN[<TAB>FLAGS]", name, lineno);
+    /* Entries are kept as C strings: a NUL would cut a word silently
+     * (found by tests/fuzz/fuzz_dict_file.c). */
+    const char *nul = memchr(ln, '\0', n);
+    if (nul)
+      return tl__fail_at(ctx, TL_ESYNTAX, (size_t)(nul - text), lineno, 0,
+                         "%s:%zu: NUL byte in an entry", name, lineno);
     if (!has_script(f[0], fl[0], 1) || has_script(f[0], fl[0], 0))
       return tl__fail_at(ctx, TL_ESYNTAX, (size_t)(ln - text), lineno, 1,
                          "%s:%zu: the first column must be Cyrillic", name, lineno);

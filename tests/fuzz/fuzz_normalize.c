@@ -4,7 +4,8 @@
  * TL_NORM_REPLACE, a success whose output is valid UTF-8; every reported
  * change lies inside the input (the library does not promise their order:
  * the command sorts them), with a position and a valid 'after' string;
- * and normalizing the output again (same options) changes nothing. */
+ * and normalizing the output of valid input again (same options) changes
+ * nothing. */
 #include "fuzz.h"
 
 static tl_ctx *ctx;
@@ -50,6 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st != TL_OK) fuzz_fail_status("tl_normalize", st, ctx);
   fuzz_check_utf8("normalized output is not valid UTF-8", out.data, out.len);
 
+  /* Idempotence is asked of valid input only: after TL_NORM_REPLACE the
+   * second pass sees U+FFFD where the first saw a raw byte, and the word
+   * rules (apostrophes) may then judge the word differently. */
+  if (!valid) {
+    tl_buf_free(&out);
+    return 0;
+  }
   st = tl_normalize(ctx, &o, out.data ? out.data : "", out.len, &again, NULL, NULL);
   if (st != TL_OK) fuzz_fail_status("tl_normalize (second pass)", st, ctx);
   if (again.len != out.len || memcmp(again.data ? again.data : "", out.data ? out.data : "", out.len))

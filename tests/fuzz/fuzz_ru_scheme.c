@@ -22,19 +22,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-/* Russian letters А-я, Ё ё, and the ASCII that the scheme leaves alone. */
+/* Russian letters А-я, Ё ё, and the ASCII that the scheme leaves alone,
+ * each word in lower case, Title case or ALL CAPS. In Title case and ALL
+ * CAPS a word needs two letters besides ъ ь: their Latin ʺ ʹ have no case,
+ * so "Съ" -> "Sʺ" reads back by the rule for one-letter words ("СЪ"). */
 static int is_russian_text(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
-  for (size_t i = 0; i < n; i++) {
-    unsigned c = s[i];
-    if ((c >= '0' && c <= '9') || (c && strchr(" \n.,;:!?-", (int)c))) continue;
+  size_t letters = 0, uppers = 0, signs = 0;
+  int first_upper = 0;
+  for (size_t i = 0; i <= n; i++) {
+    unsigned c = i < n ? s[i] : ' ';
     if (i + 1 < n) {
       unsigned cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
       if ((c == 0xD0 || c == 0xD1) && (s[i + 1] & 0xC0) == 0x80 &&
           ((cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451)) {
+        int upper = cp < 0x430 || cp == 0x401;
+        if (letters++ == 0) first_upper = upper;
+        uppers += upper;
+        signs += cp == 0x42A || cp == 0x42C || cp == 0x44A || cp == 0x44C;
         i++;
         continue;
       }
+    }
+    if ((c >= '0' && c <= '9') || (c && strchr(" \n.,;:!?-", (int)c))) {
+      int title = uppers == 1 && first_upper, caps = uppers == letters;
+      if (uppers && !title && !caps) return 0;
+      if (uppers && letters - signs < 2 && !(letters == 1 && !signs)) return 0;
+      letters = uppers = signs = 0;
+      continue;
     }
     return 0;
   }
