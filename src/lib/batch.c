@@ -1946,8 +1946,12 @@ static tl_status check_overlap(tl_ctx *ctx, const char *src, const char *dst) {
   while (!realpath(d, rd)) {
     char *slash = strrchr(d, '/');
     char t2[PATH_MAX];
-    snprintf(t2, sizeof t2, "/%s%s", slash ? slash + 1 : d, tail);
-    snprintf(tail, sizeof tail, "%s", t2);
+    int k = snprintf(t2, sizeof t2, "/%s%s", slash ? slash + 1 : d, tail);
+    if (k < 0 || (size_t)k >= sizeof t2) {
+      free(d);
+      return tl__fail(ctx, TL_ELIMIT, TL_NO_OFFSET, "%s: path too long", dst);
+    }
+    memcpy(tail, t2, (size_t)k + 1);
     if (!slash) {
       if (!getcwd(rd, sizeof rd))
         rd[0] = '\0';
