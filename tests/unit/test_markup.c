@@ -309,7 +309,7 @@ static void test_tag_property(void) {
        * byte-for-byte property is for HTML mode. */
       for (size_t i = 0; mode == TL__MARKUP_HTML && i < n; i++)
         if (mask[i] && !kept[i]) {
-          char where[64];
+          char where[128];
           snprintf(where, sizeof where, "tag byte %zu kept: %.30s", i, doc + (i > 15 ? i - 15 : 0));
           check_fail(__FILE__, __LINE__, where, "kept", doc);
           bad++;
@@ -362,7 +362,7 @@ static void test_random_cuts(void) {
         char *got = render_n((tl__markup_mode)mode, doc, n, cut);
         check_count++;
         if (strcmp(whole, got) != 0) {
-          char what[64];
+          char what[128];
           snprintf(what, sizeof what, "mode %d cut %d of: %.40s", mode, cut, doc);
           check_fail(__FILE__, __LINE__, what, whole, got);
           iter = 1 << 30; /* one report is enough */
