@@ -205,6 +205,7 @@ typedef struct tok {
   int seg;        /* segment (sentence or quotation) of the line */
   int script;     /* SC_LATN, SC_CYRL, or -1 */
   int score;      /* > 0 Uzbek, < 0 the other language of the script */
+  int dict_vote;  /* the same from the two dictionaries */
 } tok;
 
 struct tl_speller {
@@ -1625,6 +1626,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
     t->seg = seg;
     t->script = sc;
     t->score = 0;
+    t->dict_vote = 0;
   }
   if (!nt)
     return TL_OK;
@@ -1652,22 +1654,6 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
       if (k < 0)
         continue;
       t->score = tl__spell_uz_score(u8, (size_t)k, t->script == SC_CYRL);
-      /* The dictionaries' own evidence: which of the two knows the word. A
-       * dictionary that cannot load gives none (the check reports it). */
-      {
-        int uz = t->script == SC_LATN ? DI_UZL : DI_UZC;
-        int other = t->script == SC_LATN ? DI_EN : DI_RU;
-        int okv[2] = {0, 0};
-        int dis[2] = {uz, other};
-        for (int q = 0; q < 2; q++) {
-          char w8[MAX_WORD_U16 * 8];
-          int32_t kk = word_utf8(sp, dis[q], sp->u + t->u0, t->u1 - t->u0, w8, sizeof w8);
-          centry *e = NULL;
-          if (kk >= 0 && judge(ck->ctx, sp, dis[q], w8, (size_t)kk, &e) == TL_OK)
-            okv[q] = e->ok == 1;
-        }
-        t->score += 2 * (okv[0] - okv[1]);
-      }
       seg_score[t->seg * SC_N + t->script] += t->score;
       line_score[t->script] += t->score;
     }
@@ -1699,6 +1685,34 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
         seg_score[g * SC_N + scr] += v;
         line_score[scr] += v;
       }
+    }
+    /* Where letters, words and the detector leave a segment in doubt, the
+     * dictionaries' own evidence: which of the two knows each word. (Only
+     * there: it costs a second dictionary lookup a word.) A dictionary that
+     * cannot load gives none; the check itself reports it. */
+    for (size_t i = 0; i < nt; i++) {
+      tok *t = &sp->toks[i];
+      int v = seg_score[t->seg * SC_N + t->script];
+      if (v >= 6 || v <= -6)
+        continue;
+      int uz = t->script == SC_LATN ? DI_UZL : DI_UZC;
+      int other = t->script == SC_LATN ? DI_EN : DI_RU;
+      int okv[2] = {0, 0};
+      int dis[2] = {uz, other};
+      for (int q = 0; q < 2; q++) {
+        char w8[MAX_WORD_U16 * 8];
+        int32_t kk = word_utf8(sp, dis[q], sp->u + t->u0, t->u1 - t->u0, w8, sizeof w8);
+        centry *e = NULL;
+        if (kk >= 0 && judge(ck->ctx, sp, dis[q], w8, (size_t)kk, &e) == TL_OK)
+          okv[q] = e->ok == 1;
+      }
+      t->dict_vote = 2 * (okv[0] - okv[1]);
+    }
+    for (size_t i = 0; i < nt; i++) {
+      tok *t = &sp->toks[i];
+      seg_score[t->seg * SC_N + t->script] += t->dict_vote;
+      line_score[t->script] += t->dict_vote;
+      t->dict_vote = 0;
     }
     for (int scr = 0; scr < SC_N; scr++) {
       int uz = scr == SC_LATN ? DI_UZL : DI_UZC, other = scr == SC_LATN ? DI_EN : DI_RU;
