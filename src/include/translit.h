@@ -671,6 +671,26 @@ TL_API tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts,
                               const char *src, const char *dst,
                               tl_batch_stats *stats);
 
+/* ------------------------------------------------------------------ limits */
+/* (issue 10: what hostile input costs; tests/fuzz/ and tests/data/bad/)
+ *
+ *  - Size: text is (pointer, size_t length), with no limit of its own. The
+ *    whole-text calls (tl_convert, tl_normalize, tl_decode, tl_json_convert_
+ *    fields, tl_align, tl_speller_check) keep input and output in memory,
+ *    about 2-3 times the input; tl_stream_* converts in constant memory
+ *    whatever the line length (a line is worked in 64 KB pieces cut at a
+ *    space, or anywhere after 1 MB without one).
+ *  - Nesting: the markup scanner (HTML, Markdown) has no stack: any depth of
+ *    nested or unclosed elements, comments and attributes costs the same.
+ *    JSON deeper than 512 levels fails with TL_ELIMIT; at most 64 field
+ *    paths. Nothing else in the library recurses on the input.
+ *  - Words: the speller leaves "words" over 256 UTF-16 units unchecked.
+ *  - Data files: a scheme rule covers at most 4 letters and an output read
+ *    back at most 8 (TL_ESYNTAX with file:line beyond); a NUL byte in a
+ *    lexicon entry is TL_ESYNTAX.
+ *  - On failure, tl_convert, tl_normalize, tl_decode and
+ *    tl_json_convert_fields append nothing to the output buffer. */
+
 #ifdef __cplusplus
 }
 #endif
