@@ -156,6 +156,7 @@ typedef struct norm {
   tl_lang line_lang;
   size_t line_letters;
   size_t para_start; /* first byte of the current paragraph */
+  size_t para_out;   /* where its output starts in *out */
   int para_known;
   tl_lang para_lang;
   tl_status st;
@@ -222,7 +223,7 @@ static void change1(norm *nm, const char *kind, size_t off, uint32_t before,
 
 /* ------------------------------------------------------------- contexts */
 
-static int blank(const char *s, size_t n);
+static int blank(const norm *nm, const char *s, size_t n);
 
 /* The language of the current line, or of its paragraph when the line is
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
@@ -244,36 +245,25 @@ static tl_lang latin_context(norm *nm) {
   if (line_latin && nm->line_letters >= 15)
     return nm->line_lang;
   if (!nm->para_known) {
-    /* The neighbouring lines of the paragraph, at most CONTEXT_BYTES on
-     * each side: enough evidence, and constant cost on huge paragraphs. */
-    size_t from = nm->line_start, to = nm->line_end;
-    while (from > nm->para_start && nm->line_start - from < CONTEXT_BYTES) {
-      size_t k = from - 1; /* the '\n' ending the line before */
-      while (k > nm->para_start && nm->text[k - 1] != '\n')
-        k--;
-      from = k;
+    /* The paragraph so far as already written (normalized), at most
+     * CONTEXT_BYTES of it, and this line as cleaned so far. Only what is
+     * already final is read, so a second run judges the same text and
+     * normalize is idempotent. */
+    const tl_buf *o = nm->out;
+    size_t from = nm->para_out;
+    if (o->len > from + CONTEXT_BYTES) {
+      from = o->len - CONTEXT_BYTES;
+      while (from < o->len && ((unsigned char)o->data[from] & 0xC0) == 0x80)
+        from++;
     }
-    while (to < nm->len && to - nm->line_end < CONTEXT_BYTES) {
-      const char *nl = memchr(nm->text + to + 1, '\n', nm->len - to - 1);
-      size_t e = nl ? (size_t)(nl - nm->text) : nm->len;
-      if (blank(nm->text + to + 1, e - to - 1))
-        break;
-      to = e;
-      if (!nl)
-        break;
-    }
-    /* The neighbours as they are, this line as cleaned so far: what a
-     * second run would see (normalize is idempotent). */
     double conf;
     size_t letters;
     tl_buf_clear(&nm->scratch);
-    if (tl__buf_append(&nm->scratch, nm->text + from, nm->line_start - from))
+    if (o->len > from && tl__buf_append(&nm->scratch, o->data + from, o->len - from))
       nm->st = TL_ENOMEM;
     for (size_t k = 0; k < nm->a.n; k++)
       if (tl__buf_put_cp(&nm->scratch, nm->a.v[k].cp))
         nm->st = TL_ENOMEM;
-    if (tl__buf_append(&nm->scratch, nm->text + nm->line_end, to - nm->line_end))
-      nm->st = TL_ENOMEM;
     tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
                     &nm->para_lang, &conf, &letters);
     nm->para_known = 1;
@@ -509,7 +499,7 @@ static void pass_spaces(norm *nm) {
 
 /* Converts letters [s, e) of a word to the script `to_cyr`, reporting the
  * whole word [ws, we) once. */
-static void fix_word(norm *nm, size_t ws, size_t we, int to_cyr) {
+static int fix_word(norm *nm, size_t ws, size_t we, int to_cyr) {
   unit *v = nm->a.v;
   uint32_t before[64], after[64];
   size_t n = we - ws < 64 ? we - ws : 64;
@@ -530,6 +520,7 @@ static void fix_word(norm *nm, size_t ws, size_t we, int to_cyr) {
     after[k] = v[ws + k].cp;
   if (changed)
     change(nm, "lookalike", v[ws].off, before, n, after, n);
+  return changed;
 }
 
 static int script_of(uint32_t c) { /* 1 Latin, 2 Cyrillic, 0 neither */
@@ -602,8 +593,11 @@ static int neighbour_script(const units *a, size_t ws, size_t we, int dir) {
  *  - a word all of twins of one script between words of the other
  *    (Russian "a" typed in Latin): converted if it is one letter or all
  *    lower case; Roman numerals and capitalised names are left. */
-static void pass_lookalikes(norm *nm) {
+/* One round over the line: words with both scripts (whole = 0) or words
+ * all of one script (whole = 1). Returns 1 if anything changed. */
+static int lookalike_round(norm *nm, int whole) {
   units *a = &nm->a;
+  int changed = 0;
   size_t i = 0, line_lat = 0, line_cyr = 0;
   for (size_t k = 0; k < a->n; k++) {
     int s = script_of(a->v[k].cp);
@@ -630,18 +624,20 @@ static void pass_lookalikes(norm *nm) {
       else if (s == 2)
         cyr++, anch_cyr += !twin(c);
     }
+    if (whole != !(lat && cyr))
+      continue;
     if (lat && cyr && roman_numeral(a, ws, we)) {
-      fix_word(nm, ws, we, 0); /* ХХI, ХIХ: Roman numerals are Latin */
+      changed |= fix_word(nm, ws, we, 0); /* ХХI, ХIХ: Roman numerals are Latin */
       continue;
     }
     if (lat && cyr) {
       if ((anch_lat && !anch_cyr) || (anch_cyr && !anch_lat)) {
         int to_cyr = anch_cyr != 0;
         if (!brand_with_affix(a, ws, we, to_cyr ? 1 : 2))
-          fix_word(nm, ws, we, to_cyr);
+          changed |= fix_word(nm, ws, we, to_cyr);
       } else if (!anch_lat && !anch_cyr) {
         int to_cyr = cyr > lat || (cyr == lat && neighbour_script(a, ws, we, -1) == 2);
-        fix_word(nm, ws, we, to_cyr);
+        changed |= fix_word(nm, ws, we, to_cyr);
       } else {
         /* Both scripts anchored: convert only enclosed runs of twins. */
         size_t k = ws;
@@ -656,7 +652,7 @@ static void pass_lookalikes(norm *nm) {
               all_twins = !script_of(a->v[m].cp) || twin(a->v[m].cp);
             int other = script_of(a->v[k - 1].cp);
             if (all_twins && other && other != s && script_of(a->v[r].cp) == other)
-              fix_word(nm, k, r, other == 2);
+              changed |= fix_word(nm, k, r, other == 2);
           }
           k = r;
         }
@@ -682,8 +678,21 @@ static void pass_lookalikes(norm *nm) {
       lower = !is_upper(a->v[k].cp);
     if (!lower)
       continue;
-    fix_word(nm, ws, we, other == 2);
+    changed |= fix_word(nm, ws, we, other == 2);
   }
+  return changed;
+}
+
+/* Mixed words first, then whole words against the line's scripts as they
+ * become; each repeated until nothing changes, so that the order of words
+ * does not matter and a second run finds nothing to do. */
+static int pass_lookalikes(norm *nm) {
+  int changed = 0, r;
+  for (r = 0; r < 16 && lookalike_round(nm, 0); r++)
+    changed = 1;
+  for (r = 0; r < 16 && lookalike_round(nm, 1); r++)
+    changed = 1;
+  return changed;
 }
 
 static uint32_t styled(norm *nm, int okina) {
@@ -696,6 +705,10 @@ static uint32_t styled(norm *nm, int okina) {
 }
 
 static int is_og(uint32_t c) { return c == 'o' || c == 'O' || c == 'g' || c == 'G'; }
+
+/* A letter that is not itself one of the apostrophes (ʻ ʼ are letters to
+ * ICU): words are delimited the same way before and after a first run. */
+static int is_word_letter(uint32_t c) { return !is_apostrophe(c) && is_letter(c); }
 
 /* Uzbek apostrophes: see the rules in the comment of each branch. */
 static void pass_apostrophes(norm *nm) {
@@ -711,18 +724,18 @@ static void pass_apostrophes(norm *nm) {
     if (!is_latin_letter(p) && !after_okina)
       continue;
     uint32_t q = i + 1 < a->n ? a->v[i + 1].cp : 0;
-    int mid = is_letter(q) ||
-              (is_apostrophe(q) && i + 2 < a->n && is_letter(a->v[i + 2].cp));
+    int mid = is_word_letter(q) ||
+              (is_apostrophe(q) && i + 2 < a->n && is_word_letter(a->v[i + 2].cp));
     int og = is_og(p);
     /* The word around the apostrophe. */
     size_t ws = i, we = i + 1;
-    while (ws > 0 && (is_letter(a->v[ws - 1].cp) || is_apostrophe(a->v[ws - 1].cp)))
+    while (ws > 0 && (is_word_letter(a->v[ws - 1].cp) || is_apostrophe(a->v[ws - 1].cp)))
       ws--;
     while (ws < i && is_apostrophe(a->v[ws].cp))
       ws++;
-    while (we < a->n && (is_letter(a->v[we].cp) ||
+    while (we < a->n && (is_word_letter(a->v[we].cp) ||
                          (is_apostrophe(a->v[we].cp) && we + 1 < a->n &&
-                          is_letter(a->v[we + 1].cp))))
+                          is_word_letter(a->v[we + 1].cp))))
       we++;
     int target = 0; /* 1 okina, 2 tutuq */
     if (after_okina) {
@@ -782,8 +795,8 @@ static void pass_apostrophes(norm *nm) {
       int quoted = 0;
       for (size_t k = 0; k < ws && !quoted; k++)
         quoted = is_apostrophe(a->v[k].cp) && a->v[k].cp != OKINA &&
-                 a->v[k].cp != TUTUQ && (k == 0 || !is_letter(a->v[k - 1].cp)) &&
-                 k + 1 < a->n && is_letter(a->v[k + 1].cp);
+                 a->v[k].cp != TUTUQ && (k == 0 || !is_word_letter(a->v[k - 1].cp)) &&
+                 k + 1 < a->n && is_word_letter(a->v[k + 1].cp);
       if (uz && !quoted)
         target = og ? 1 : 2;
     } else if (og) {
@@ -988,9 +1001,8 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
     if (c == 0x2018 || c == 0x2019) {
       if (!(f & TL_NORM_NO_APOSTROPHES))
         return 1;
-    } else if (is_invisible(c) || c == 0x200C || c == 0x200D || is_control(c) ||
-               c == 0x2028 || c == 0x2029) {
-      if (!(f & TL_NORM_KEEP_INVISIBLE) || c == 0x2028 || c == 0x2029)
+    } else if (is_invisible(c) || c == 0x200C || c == 0x200D || is_control(c)) {
+      if (!(f & TL_NORM_KEEP_INVISIBLE))
         return 1;
     } else if (is_other_space(c) && (f & TL_NORM_SPACES)) {
       return 1;
@@ -1069,11 +1081,6 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
       }
       continue;
     }
-    if (c == 0x2028 || c == 0x2029) {
-      change1(nm, "line-end", off, c, '\n');
-      push(nm, a, '\n', off);
-      continue;
-    }
     if (!(f & TL_NORM_KEEP_INVISIBLE)) {
       if (is_control(c)) {
         if (c == 0) /* a NUL cannot travel in a C string: shown escaped */
@@ -1126,8 +1133,10 @@ static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
     return st;
   pass_unicode(nm);
   pass_spaces(nm);
-  if (!(nm->flags & TL_NORM_NO_LOOKALIKES))
-    pass_lookalikes(nm);
+  /* A letter put in the other script may now compose with a mark after it
+   * (Cyrillic е + U+0302 stays two characters, Latin e + U+0302 is ê). */
+  if (!(nm->flags & TL_NORM_NO_LOOKALIKES) && pass_lookalikes(nm))
+    pass_unicode(nm);
   if (!(nm->flags & TL_NORM_NO_APOSTROPHES))
     pass_apostrophes(nm);
   if (nm->flags & (TL_NORM_QUOTES | TL_NORM_DASHES | TL_NORM_ELLIPSIS))
@@ -1142,10 +1151,27 @@ static tl_status write_units(norm *nm) {
   return TL_OK;
 }
 
-static int blank(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+/* 1 if the line s[0..n) is blank once cleaned: spaces, tabs and what
+ * load_line drops (so that paragraphs are the same in a second run). */
+static int blank(const norm *nm, const char *s, size_t n) {
+  int keep = (nm->flags & TL_NORM_KEEP_INVISIBLE) != 0;
+  size_t i = 0;
+  while (i < n) {
+    uint32_t c;
+    unsigned char b = (unsigned char)s[i];
+    if (b == ' ' || b == '\t' || b == '\r') {
+      i++;
+      continue;
+    }
+    i += tl__utf8_decode(s + i, n - i, &c);
+    if (c == TL__UTF8_INVALID || c == TL__UTF8_TRUNCATED)
       return 0;
+    if (!keep && (is_control(c) || is_invisible(c) || c == 0x200C || c == 0x200D))
+      continue;
+    if ((nm->flags & TL_NORM_SPACES) && is_other_space(c))
+      continue;
+    return 0;
+  }
   return 1;
 }
 
@@ -1181,6 +1207,7 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
   /* A failed call appends nothing (as tl_convert), so that a caller who
    * reuses the buffer never keeps the text before the error as if whole. */
   size_t mark = out->len;
+  nm.para_out = out->len;
   tl_status st = tl__buf_reserve(out, len);
   if (!st)
     out->data[out->len] = '\0'; /* the buffer promise, even for empty input */
@@ -1232,8 +1259,9 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
         st = nm.st ? nm.st : tl__buf_putc(out, '\n');
       }
     }
-    if (blank(text + i, le - i)) {
+    if (blank(&nm, text + i, le - i)) {
       nm.para_start = le + term;
+      nm.para_out = out->len;
       nm.para_known = 0;
     }
     i = le + term;
