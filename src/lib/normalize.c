@@ -827,29 +827,8 @@ static tl_lang quote_lang(norm *nm) {
   return nm->para_lang != TL_LANG_UNKNOWN ? nm->para_lang : nm->line_lang;
 }
 
-static void pass_typography(norm *nm) {
+static void pass_dashes(norm *nm) {
   units *a = &nm->a;
-  if (nm->flags & TL_NORM_QUOTES) {
-    for (size_t i = 0; i < a->n; i++) {
-      uint32_t c = a->v[i].cp;
-      if (!is_double_quote(c))
-        continue;
-      tl_lang l = quote_lang(nm);
-      int guillemets = l == TL_LANG_RU || l == TL_LANG_UZ_CYRL;
-      uint32_t p = i ? a->v[i - 1].cp : ' ';
-      int open = p == ' ' || p == '\t' || p == '(' || p == '[' || p == '{' ||
-                 p == 0xA0 || is_double_quote(p) || p == 0x2014 || p == 0x2013;
-      if (is_double_quote(p) && i >= 1 && !(i >= 2 ? (a->v[i - 2].cp == ' ') : 1))
-        open = 0;
-      uint32_t t = guillemets ? (open ? 0xAB : 0xBB) : (open ? 0x201C : 0x201D);
-      if (t != c) {
-        change1(nm, "quote", a->v[i].off, c, t);
-        a->v[i].cp = t;
-      }
-    }
-  }
-  if (!(nm->flags & (TL_NORM_DASHES | TL_NORM_ELLIPSIS)))
-    return;
   nm->b.n = 0;
   size_t i = 0;
   while (i < a->n && !nm->st) {
@@ -880,6 +859,34 @@ static void pass_typography(norm *nm) {
     i++;
   }
   swap_units(nm);
+}
+
+
+/* Dashes and ellipses first, then quotes: a quote after a dash opens, in
+ * the first run as in a second one. */
+static void pass_typography(norm *nm) {
+  units *a = &nm->a;
+  if (nm->flags & (TL_NORM_DASHES | TL_NORM_ELLIPSIS))
+    pass_dashes(nm);
+  if (nm->flags & TL_NORM_QUOTES) {
+    for (size_t i = 0; i < a->n; i++) {
+      uint32_t c = a->v[i].cp;
+      if (!is_double_quote(c))
+        continue;
+      tl_lang l = quote_lang(nm);
+      int guillemets = l == TL_LANG_RU || l == TL_LANG_UZ_CYRL;
+      uint32_t p = i ? a->v[i - 1].cp : ' ';
+      int open = p == ' ' || p == '\t' || p == '(' || p == '[' || p == '{' ||
+                 p == 0xA0 || is_double_quote(p) || p == 0x2014 || p == 0x2013;
+      if (is_double_quote(p) && i >= 1 && !(i >= 2 ? (a->v[i - 2].cp == ' ') : 1))
+        open = 0;
+      uint32_t t = guillemets ? (open ? 0xAB : 0xBB) : (open ? 0x201C : 0x201D);
+      if (t != c) {
+        change1(nm, "quote", a->v[i].off, c, t);
+        a->v[i].cp = t;
+      }
+    }
+  }
 }
 
 /* ---------------------------------------------------------------- lines */
