@@ -4,6 +4,7 @@
 # place, and a program builds against the installed copy with pkg-config.
 set -u
 BUILD="$1"
+SAN="${2:-}"   # the sanitizers of the build, if any: the test program needs them too
 dest=$(mktemp -d); trap 'rm -rf "$dest"' EXIT
 fails=0; passes=0
 check() { if eval "$2"; then passes=$((passes+1)); else fails=$((fails+1)); echo "FAILED: $1" >&2; fi; }
@@ -27,7 +28,7 @@ C
   export PKG_CONFIG_PATH="$(dirname "$pc")"
   cflags=$(pkg-config --cflags translit | sed "s|-I[^ ]*include|-I$dest/usr/include|")
   libdir=$(dirname "$(find "$dest" -name 'libtranslit.so.0' | head -1)")
-  check "builds with pkg-config" "cc $cflags $dest/t.c -L$libdir -ltranslit -Wl,-rpath,$libdir -o $dest/t"
+  check "builds with pkg-config" "cc ${SAN:+-fsanitize=$SAN} $cflags $dest/t.c -L$libdir -ltranslit -Wl,-rpath,$libdir -o $dest/t"
   check "runs against the installed library" "[ \"\$($dest/t)\" = \"\$($dest/usr/bin/translit --version | sed 's/translit \([^ ]*\).*/\1/')\" ]"
 fi
 echo "install: $passes passed, $fails failed"
