@@ -74,31 +74,34 @@ size_t tl__utf8_encode(uint32_t cp, char out[4]) {
   return 4;
 }
 
-int tl__utf8_valid(const char *s, size_t n, size_t *bad) {
+int tl__utf8_valid(const char *str, size_t n, size_t *bad) {
+  const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
-    /* ASCII fast path: 8 bytes at a time. */
-    while (i + 8 <= n) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (w & 0x8080808080808080ull)
-        break;
-      i += 8;
-    }
-    if (i >= n)
-      break;
-    unsigned char c = (unsigned char)s[i];
+    unsigned char c = s[i];
     if (c < 0x80) {
+      /* ASCII: 8 bytes at a time while it lasts. */
       i++;
+      while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+          break;
+        i += 8;
+      }
       continue;
     }
-    /* Two-byte sequences (Cyrillic, Latin with diacritics) inline. */
-    if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+    /* Two-byte sequences (Cyrillic, Latin with diacritics): a tight loop. */
+    while (c >= 0xC2 && c <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
       i += 2;
-      continue;
+      if (i >= n)
+        return 1;
+      c = s[i];
     }
+    if (c < 0x80)
+      continue;
     uint32_t cp;
-    size_t k = tl__utf8_decode(s + i, n - i, &cp);
+    size_t k = tl__utf8_decode(str + i, n - i, &cp);
     if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED) {
       if (bad)
         *bad = i;
