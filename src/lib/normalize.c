@@ -1104,8 +1104,13 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
         /* Between letters of our scripts, spaces or ASCII they only hide
          * a word boundary; elsewhere (emoji, Persian) they are meaningful. */
         uint32_t p = a->n ? a->v[a->n - 1].cp : ' ', q = ' ';
-        if (i < le)
-          tl__utf8_decode(nm->text + i, le - i, &q);
+        /* The next character that stays (what a second run would see). */
+        for (size_t j = i; j < le;) {
+          j += tl__utf8_decode(nm->text + j, le - j, &q);
+          if (!is_invisible(q) && !is_control(q))
+            break;
+          q = ' ';
+        }
         int plain_p = p < 0x80 || script_of(p), plain_q = q < 0x80 || script_of(q);
         if (plain_p && plain_q) {
           change1(nm, "invisible", off, c, 0);
