@@ -640,6 +640,40 @@ static void cyr_rules(const uint32_t *w, const unsigned char *up, size_t from,
   }
 }
 
+/* The rules for a whole word of one case pattern (lower, Title, CAPS), the
+ * common case, written straight to bytes. */
+static tl_status cyr_rules_fast(const uint32_t *w, size_t n, int pattern,
+                                tl_apostrophe apos, tl_buf *out) {
+  static const char *const okina[] = {"\xCA\xBB", "'", "\xE2\x80\x98"};
+  static const char *const tutuq[] = {"\xCA\xBC", "'", "\xE2\x80\x99"};
+  char tmp[MAXW * 8 + 8];
+  size_t k = 0;
+  int first = 1;
+  for (size_t i = 0; i < n; i++) {
+    const char *m = cyr_letter(w, n, i);
+    if (!m) { /* no rule: keep the letter, in its case */
+      uint32_t c = pattern == CASE_CAPS || (pattern == CASE_TITLE && first) ? upper(w[i]) : w[i];
+      k += tl__utf8_encode(c, tmp + k);
+      first = 0;
+      continue;
+    }
+    for (; *m; m++) {
+      if (*m == 1 || *m == 2) {
+        const char *a = (*m == 1 ? okina : tutuq)[apos];
+        while (*a)
+          tmp[k++] = *a++;
+        continue;
+      }
+      char c = *m;
+      if (pattern == CASE_CAPS || (pattern == CASE_TITLE && first))
+        c = (char)(c - 32);
+      first = 0;
+      tmp[k++] = c;
+    }
+  }
+  return tl__buf_append(out, tmp, k);
+}
+
 /* Applies a whole-word case pattern to o (built lowercase). */
 static void apply_case(wout *o, int pattern, size_t from) {
   if (pattern == CASE_CAPS) {
@@ -814,6 +848,11 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
     }
     hyphen_case(&o, t, len);
   } else {
+    if (pattern != CASE_MIXED && !run->notes)
+      return cyr_rules_fast(w, n, pattern == CASE_TITLE && !(n == 1 && caps_alone)
+                                      ? CASE_TITLE
+                                      : (n == 1 && caps_alone) ? CASE_CAPS : pattern,
+                            apos, out);
     cyr_rules(w, up, 0, n, caps_alone, &o, &guess);
   }
   tl_status st = emit_latin(&o, apos, out);
