@@ -679,12 +679,20 @@ tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
     co.from = TL_LANG_UNKNOWN;
     co.to = TL_LANG_UZ_LATN;
     co.flags = TL_CONVERT_REPLACE | TL_CONVERT_NO_SYSDICT;
-    if (tl_converter_new(ctx, &co, &al->to_latn) != TL_OK)
+    tl_status cs = tl_converter_new(ctx, &co, &al->to_latn);
+    if (cs == TL_ENOMEM)
+      st = cs;
+    else if (cs != TL_OK)
       al->to_latn = NULL;
     co.from = TL_LANG_UZ_LATN;
     co.to = TL_LANG_UZ_CYRL;
-    if (tl_converter_new(ctx, &co, &al->to_cyrl) != TL_OK)
-      al->to_cyrl = NULL;
+    if (!st) {
+      cs = tl_converter_new(ctx, &co, &al->to_cyrl);
+      if (cs == TL_ENOMEM)
+        st = cs;
+      else if (cs != TL_OK)
+        al->to_cyrl = NULL;
+    }
   }
   if (st) {
     tl_aligner_free(al);
@@ -1091,7 +1099,7 @@ static double typical_share(const kset *x, size_t n, const kset *y, size_t m) {
     return 0.5;
   double *best = malloc(n * sizeof *best);
   if (!best)
-    return 0.5;
+    return -1; /* out of memory: the caller fails */
   for (size_t i = 0; i < n; i++) {
     size_t c = (size_t)((double)i * (double)m / (double)n);
     size_t lo = c > 4 ? c - 4 : 0, hi = c + 4 < m ? c + 4 : m - 1;
@@ -1765,6 +1773,12 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
    * rate follows, so that a sentence is called missing when it shares
    * clearly less than translations here typically do. */
   double ft = typical_share(sd[0].sent, r->doc[0].n, sd[1].sent, r->doc[1].n);
+  if (ft < 0) {
+    side_free(&sd[0]);
+    side_free(&sd[1]);
+    tl_alignment_free(r);
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  }
   cc.skip = cc.sim_w * (1 - ft * cc.skip_share);
 
   /* Paragraphs first. */

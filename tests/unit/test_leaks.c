@@ -510,10 +510,7 @@ int main(void) {
   /* ~1.5 s a run: a handful shows a leak of dictionaries. */
   run("tl_speller (dictionaries)", step_speller_loaded, N_HEAVY / 3, 4 * MIB);
 
-  /* The speller's dictionaries are hunspell (C++), out of this part.
-   * Not strict yet for the aligner: align.c falls back silently when
-   * typical_share()'s malloc fails (other confidences) and ignores a
-   * failed tl_converter_new in tl_aligner_new (reported to issue 7). */
+  /* The speller's dictionaries are hunspell (C++), out of this part. */
   inject("tl_ctx_new", op_ctx, 10, 1);
   inject("tl_converter ru->ru-Latn", op_cv_ru, 300, 1);
   inject("tl_converter uz-Cyrl->uz-Latn", op_cv_c2l, 60, 1);
@@ -523,8 +520,8 @@ int main(void) {
   inject("tl_detect_paragraphs", op_detect, 300, 1);
   inject("tl_decode, tl_encode", op_encodings, 300, 1);
   inject("tl_json_convert_fields", op_json, 300, 1);
-  inject("tl_align, tl_alignment_write", op_align, 300, 0);
-  inject("tl_aligner_new", op_aligner, 40, 0);
+  inject("tl_align, tl_alignment_write", op_align, 300, 1);
+  inject("tl_aligner_new", op_aligner, 40, 1);
   inject("tl_speller_new", op_speller, 200, 1);
 
   tl_aligner_free(shared_al);
