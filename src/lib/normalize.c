@@ -1100,23 +1100,6 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
         change1(nm, "invisible", off, c, 0);
         continue;
       }
-      if (c == 0x200C || c == 0x200D) {
-        /* Between letters of our scripts, spaces or ASCII they only hide
-         * a word boundary; elsewhere (emoji, Persian) they are meaningful. */
-        uint32_t p = a->n ? a->v[a->n - 1].cp : ' ', q = ' ';
-        /* The next character that stays (what a second run would see). */
-        for (size_t j = i; j < le;) {
-          j += tl__utf8_decode(nm->text + j, le - j, &q);
-          if (!is_invisible(q) && !is_control(q))
-            break;
-          q = ' ';
-        }
-        int plain_p = p < 0x80 || script_of(p), plain_q = q < 0x80 || script_of(q);
-        if (plain_p && plain_q) {
-          change1(nm, "invisible", off, c, 0);
-          continue;
-        }
-      }
     }
     push(nm, a, c, off);
   }
@@ -1136,6 +1119,35 @@ static size_t cut_point(const char *text, size_t from, size_t limit) {
 
 static tl_status write_units(norm *nm);
 
+static int plain(uint32_t c) {
+  return c < 0x80 || script_of(c) || u_isspace((UChar32)c) || u_ispunct((UChar32)c);
+}
+
+/* ZWJ and ZWNJ between plain characters (ASCII, our letters, spaces,
+ * punctuation) only hide a word boundary and go; elsewhere (emoji, Persian)
+ * they are meaningful. Judged after NFC/NFKC on what stays. */
+static void pass_joiners(norm *nm) {
+  units *a = &nm->a;
+  size_t k = 0;
+  for (size_t i = 0; i < a->n; i++) {
+    uint32_t c = a->v[i].cp;
+    if (c == 0x200C || c == 0x200D) {
+      uint32_t p = k ? a->v[k - 1].cp : ' ', q = ' ';
+      for (size_t j = i + 1; j < a->n; j++)
+        if (a->v[j].cp != 0x200C && a->v[j].cp != 0x200D) {
+          q = a->v[j].cp;
+          break;
+        }
+      if (plain(p) && plain(q)) {
+        change1(nm, "invisible", a->v[i].off, c, 0);
+        continue;
+      }
+    }
+    a->v[k++] = a->v[i];
+  }
+  a->n = k;
+}
+
 /* One line, or one piece of a long line: the quick check, else the passes. */
 static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
   if (!line_needs_work(nm, nm->text + p, pe - p))
@@ -1144,6 +1156,8 @@ static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
   if (st)
     return st;
   pass_unicode(nm);
+  if (!(nm->flags & TL_NORM_KEEP_INVISIBLE))
+    pass_joiners(nm);
   pass_spaces(nm);
   /* A letter put in the other script may now compose with a mark after it
    * (Cyrillic е + U+0302 stays two characters, Latin e + U+0302 is ê). */
