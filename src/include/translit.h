@@ -367,7 +367,6 @@ TL_API tl_status tl_detect_paragraphs(tl_ctx *ctx, const char *text, size_t len,
                                       tl_detection_fn fn, void *user);
 
 /* ---------------------------------------------------------- spell-checking */
-/* (issue 6: tl_speller) */
 
 /* Each word is checked with the dictionary of its own language: hunspell's
  * uz_UZ (Uzbek Cyrillic), ru_RU and en_US, and an Uzbek Latin dictionary
@@ -431,7 +430,8 @@ typedef struct tl_spell_word {
  * text order; the pointers are valid only during the call. */
 typedef void (*tl_spell_fn)(void *user, const tl_spell_word *w);
 
-/* Checks text[0..len). URLs, e-mail addresses, @handles, numbers and
+/* Checks text[0..len), calling fn (which must not be NULL: TL_EINVAL) for
+ * each misspelled word. URLs, e-mail addresses, @handles, numbers and
  * number+unit tokens and (unless TL_SPELL_CHECK_CAPS) ALL-CAPS words are
  * skipped. Apostrophe variants (o' o` o‘ oʼ) and NFC are normalised before
  * checking. Invalid UTF-8 fails with TL_EUTF8 (byte offset, line, column)
@@ -440,12 +440,12 @@ TL_API tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
                                   size_t len, tl_spell_fn fn, void *user);
 
 /* Accepts word[0..len) for the life of this speller, in every dictionary
- * of its script (e.g. the `@word` command of the ispell protocol). */
+ * of its script (e.g. the `@word` command of the ispell protocol). A word
+ * that is not valid UTF-8 fails with TL_EUTF8 and is not added. */
 TL_API tl_status tl_speller_add(tl_ctx *ctx, tl_speller *sp, const char *word,
                                 size_t len);
 
 /* --------------------------------------------------------------- alignment */
-/* (issue 7: tl_align) */
 
 /* Aligns two versions of one article (any two of uz-Latn, uz-Cyrl, ru, en):
  * paragraphs first, then the sentences inside matched paragraphs, with links
@@ -500,7 +500,8 @@ typedef struct tl_align_link {
   tl_link_kind kind;
 } tl_align_link;
 
-/* The result of one alignment. Owned by the caller: tl_alignment_free(). */
+/* The result of one alignment. Owned by the caller: tl_alignment_free().
+ * Immutable once made: its readers below may be called from any thread. */
 typedef struct tl_alignment tl_alignment;
 
 /* Aligns a[0..a_len) with b[0..b_len). Invalid UTF-8: TL_EUTF8, with the
