@@ -870,7 +870,9 @@ typedef struct wl {
 } wl;
 
 /* What a capital standing alone in its word follows: the next word with two
- * cased letters or more (ALL CAPS or not), else the last such word before. */
+ * cased letters or more (ALL CAPS or not), else the last such word before,
+ * both on the same line: a stream converts line by line, and the whole text
+ * must come out the same (found by tests/fuzz/fuzz_ru_scheme.c). */
 static int lone_capital_style(const tl__scheme *sc, const char *t, size_t n,
                               size_t from, int before) {
   int words = 0;
@@ -878,6 +880,8 @@ static int lone_capital_style(const tl__scheme *sc, const char *t, size_t n,
   while (i < n && words < 4) {
     uint32_t cp;
     size_t k = dec(t + i, n - i, &cp);
+    if (cp == '\n')
+      break;
     if (!is_letter(sc, cp)) {
       i += k;
       continue;
@@ -1025,6 +1029,8 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, int chec
       while (j < n && (unsigned char)t[j] < 0x80 &&
              !(((unsigned char)t[j] | 0x20) >= 'a' && ((unsigned char)t[j] | 0x20) <= 'z'))
         j++;
+      if (memchr(t + i, '\n', j - i))
+        last = STYLE_TITLE; /* the word before is looked for on this line */
       st = put(out, t + i, j - i);
       i = j;
       continue;

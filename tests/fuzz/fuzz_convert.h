@@ -85,7 +85,10 @@ static inline int fuzz_has_ascii_letter(const char *s, size_t n) {
  * read as Cyrillic ее (Alekseev -> Алексеев), whose Latin is "eye", so
  * Cyrillic еэ (реэкспорт -> reeksport -> реекспорт -> reyeksport) is not
  * stable unless the lexicon or hunspell-uz knows the word (реэвакуация,
- * телеэкран are). Words with "ee" are skipped here. */
+ * телеэкран are). Words with "ee" are skipped here, and for the same
+ * kind of reason (reported too): "oʼ"/"gʼ" with the tutuq, which the
+ * engine reads as a mistyped oʻ/gʻ (тоъкед -> toʼked -> тўкед), and "ʼe",
+ * since Cyrillic ъе is read the Russian way (маъе -> maye: съезд -> syezd). */
 static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t letters = 0, uppers = 0;
@@ -100,6 +103,9 @@ static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
       continue;
     }
     if (c == 0xCA && i + 1 < n && (s[i + 1] == 0xBB || s[i + 1] == 0xBC)) {
+      if (s[i + 1] == 0xBC && ((i > 0 && ((s[i - 1] | 0x20) == 'o' || (s[i - 1] | 0x20) == 'g')) ||
+                               (i + 2 < n && (s[i + 2] | 0x20) == 'e')))
+        return 0; /* oʼ gʼ ʼe: see above */
       i++; /* okina and tutuq: inside words, caseless */
       continue;
     }

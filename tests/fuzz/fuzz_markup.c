@@ -6,8 +6,9 @@
  * span the markup scanner keeps comes out byte-identical and in order; and,
  * checked without the scanner, every simple tag (<b>, </p>, <h1>: a name
  * and no attributes) comes out byte-identical, in order, when the input has
- * no construct that can make "<b>" text (comments, quotes, backslash and
- * backtick escapes, raw-text and RCDATA elements). */
+ * no construct that can make "<b>" text or part of another tag (comments,
+ * attribute values: alt=<b> is alt text; quotes, backslash and backtick
+ * escapes, raw-text and RCDATA elements). */
 #include "fuzz_convert.h"
 #include "markup.h"
 
@@ -55,7 +56,8 @@ static int tags_are_plain(const char *s, size_t n) {
                                     "xmp", "plaintext", "iframe", "noembed",
                                     "noframes", "noscript", "<!", "<?", NULL};
   for (size_t i = 0; i < n; i++)
-    if (s[i] == '"' || s[i] == '\'' || s[i] == '\\' || s[i] == '`' || s[i] == 0)
+    if (s[i] == '"' || s[i] == '\'' || s[i] == '\\' || s[i] == '`' || s[i] == '=' ||
+        s[i] == 0)
       return 0;
   for (int i = 0; raw[i]; i++)
     if (contains_ci(s, n, raw[i])) return 0;
