@@ -225,6 +225,32 @@ static void change1(norm *nm, const char *kind, size_t off, uint32_t before,
 
 static int blank(const norm *nm, const char *s, size_t n);
 
+/* Appends the words of the current line to the scratch buffer, at most
+ * max_letters letters: letters as they are, every apostrophe as ', anything
+ * else as one space. What the detector reads of a line is then the same
+ * whatever the rules have already changed in it (oʻ or o', “ or ", — or
+ * --), so that a second run decides as the first. */
+static void append_words(norm *nm, size_t max_letters) {
+  size_t letters = 0;
+  int gap = 0;
+  for (size_t k = 0; k < nm->a.n && letters < max_letters; k++) {
+    uint32_t c = nm->a.v[k].cp;
+    if (is_apostrophe(c)) {
+      c = '\'';
+    } else if (is_letter(c)) {
+      letters++;
+    } else {
+      gap = 1;
+      continue;
+    }
+    if (gap && tl__buf_putc(&nm->scratch, ' '))
+      nm->st = TL_ENOMEM;
+    gap = 0;
+    if (tl__buf_put_cp(&nm->scratch, c))
+      nm->st = TL_ENOMEM;
+  }
+}
+
 /* The language of the current line, or of its paragraph when the line is
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
 static tl_lang latin_context(norm *nm) {
@@ -234,9 +260,7 @@ static tl_lang latin_context(norm *nm) {
      * bounded cost per line. */
     double conf;
     tl_buf_clear(&nm->scratch);
-    for (size_t k = 0; k < nm->a.n && nm->scratch.len < CONTEXT_BYTES; k++)
-      if (tl__buf_put_cp(&nm->scratch, nm->a.v[k].cp))
-        nm->st = TL_ENOMEM;
+    append_words(nm, CONTEXT_BYTES);
     tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
                     &nm->line_lang, &conf, &nm->line_letters);
     nm->line_lang_known = 1;
@@ -261,9 +285,7 @@ static tl_lang latin_context(norm *nm) {
     tl_buf_clear(&nm->scratch);
     if (o->len > from && tl__buf_append(&nm->scratch, o->data + from, o->len - from))
       nm->st = TL_ENOMEM;
-    for (size_t k = 0; k < nm->a.n; k++)
-      if (tl__buf_put_cp(&nm->scratch, nm->a.v[k].cp))
-        nm->st = TL_ENOMEM;
+    append_words(nm, SIZE_MAX);
     tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
                     &nm->para_lang, &conf, &letters);
     nm->para_known = 1;
