@@ -106,12 +106,18 @@ static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
       if (s[i + 1] == 0xBC && ((i > 0 && ((s[i - 1] | 0x20) == 'o' || (s[i - 1] | 0x20) == 'g')) ||
                                (i + 2 < n && (s[i + 2] | 0x20) == 'e')))
         return 0; /* oʼ gʼ ʼe: see above */
+      if (i + 2 < n && s[i + 2] == 0xCA)
+        return 0; /* two apostrophes in a row (oʻʼ): not a spelling */
       i++; /* okina and tutuq: inside words, caseless */
       continue;
     }
     if ((c >= '0' && c <= '9') || (c && strchr(" \n.,;:!?-()", (int)c))) {
       /* End of a word: lower, Title or ALL CAPS. */
       if (uppers && uppers != letters && !(uppers == 1 && first_upper))
+        return 0;
+      /* ALL CAPS of two letters may be one Cyrillic letter (YA -> Я), whose
+       * case then follows its neighbours (Я -> Ya). */
+      if (uppers == letters && letters == 2)
         return 0;
       letters = uppers = 0;
       continue;

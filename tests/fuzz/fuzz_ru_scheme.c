@@ -25,7 +25,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 /* Russian letters А-я, Ё ё, and the ASCII that the scheme leaves alone,
  * each word in lower case, Title case or ALL CAPS. In Title case and ALL
  * CAPS a word needs two letters besides ъ ь: their Latin ʺ ʹ have no case,
- * so "Съ" -> "Sʺ" reads back by the rule for one-letter words ("СЪ"). */
+ * so "Съ" -> "Sʺ" reads back by the rule for one-letter words ("СЪ"),
+ * and a word may not start with ъ ь (none does; "Ъъеш" -> "ʺʺeš" -> "ъъеш"). */
 static int is_russian_text(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t letters = 0, uppers = 0, signs = 0;
@@ -37,6 +38,8 @@ static int is_russian_text(const char *str, size_t n) {
       if ((c == 0xD0 || c == 0xD1) && (s[i + 1] & 0xC0) == 0x80 &&
           ((cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451)) {
         int upper = cp < 0x430 || cp == 0x401;
+        int sign = cp == 0x42A || cp == 0x42C || cp == 0x44A || cp == 0x44C;
+        if (letters == 0 && sign) return 0; /* no word starts with ъ ь */
         if (letters++ == 0) first_upper = upper;
         uppers += upper;
         signs += cp == 0x42A || cp == 0x42C || cp == 0x44A || cp == 0x44C;
