@@ -640,6 +640,25 @@ static void cyr_rules(const uint32_t *w, const unsigned char *up, size_t from,
   }
 }
 
+/* The Latin of the lowercase Cyrillic letters U+0430..U+04FF that need no
+ * context; "" marks those that do (е ц ъ ь с), NULL those without a rule. */
+#define CTX_LETTER ""
+static const char *const cyr_simple[0x4D0] = {
+    [0x430 - 0x430] = "a", [0x431 - 0x430] = "b", [0x432 - 0x430] = "v",
+    [0x433 - 0x430] = "g", [0x434 - 0x430] = "d", [0x435 - 0x430] = CTX_LETTER,
+    [0x436 - 0x430] = "j", [0x437 - 0x430] = "z", [0x438 - 0x430] = "i",
+    [0x439 - 0x430] = "y", [0x43A - 0x430] = "k", [0x43B - 0x430] = "l",
+    [0x43C - 0x430] = "m", [0x43D - 0x430] = "n", [0x43E - 0x430] = "o",
+    [0x43F - 0x430] = "p", [0x440 - 0x430] = "r", [0x441 - 0x430] = CTX_LETTER,
+    [0x442 - 0x430] = "t", [0x443 - 0x430] = "u", [0x444 - 0x430] = "f",
+    [0x445 - 0x430] = "x", [0x446 - 0x430] = CTX_LETTER, [0x447 - 0x430] = "ch",
+    [0x448 - 0x430] = "sh", [0x449 - 0x430] = "sh", [0x44A - 0x430] = CTX_LETTER,
+    [0x44B - 0x430] = "i", [0x44C - 0x430] = CTX_LETTER, [0x44D - 0x430] = "e",
+    [0x44E - 0x430] = "yu", [0x44F - 0x430] = "ya", [0x451 - 0x430] = "yo",
+    [0x456 - 0x430] = "i", [0x45E - 0x430] = "o\1", [0x493 - 0x430] = "g\1",
+    [0x49B - 0x430] = "q", [0x4B3 - 0x430] = "h", [0x4E9 - 0x430] = "o",
+    [0x4AF - 0x430] = "u", [0x4A3 - 0x430] = "ng", [0x4BB - 0x430] = "h"};
+
 /* The rules for a whole word of one case pattern (lower, Title, CAPS), the
  * common case, written straight to bytes. */
 static tl_status cyr_rules_fast(const uint32_t *w, size_t n, int pattern,
@@ -650,7 +669,10 @@ static tl_status cyr_rules_fast(const uint32_t *w, size_t n, int pattern,
   size_t k = 0;
   int first = 1;
   for (size_t i = 0; i < n; i++) {
-    const char *m = cyr_letter(w, n, i);
+    uint32_t lc = w[i];
+    const char *m = lc >= 0x430 && lc < 0x430 + 0x4D0 ? cyr_simple[lc - 0x430] : NULL;
+    if (m && !*m)
+      m = cyr_letter(w, n, i);
     if (!m) { /* no rule: keep the letter, in its case */
       uint32_t c = pattern == CASE_CAPS || (pattern == CASE_TITLE && first) ? upper(w[i]) : w[i];
       k += tl__utf8_encode(c, tmp + k);
