@@ -4,7 +4,8 @@
  * no letter passes through unchanged (ASCII letters ARE Uzbek Latin and are
  * converted); and Latin -> Cyrillic -> Latin is stable on Latin made by the
  * library: X is taken to Cyrillic and back to Latin (L), and L -> Cyrillic
- * -> Latin must give L when L is made of Uzbek Latin letters. */
+ * -> Latin must give L when L is made of Uzbek Latin letters and the
+ * engine made no guess (no review note) going to Cyrillic. */
 #include "fuzz_convert.h"
 
 static tl_converter *l2c, *c2l;
@@ -53,11 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       fuzz_fail_status("tl_convert (uz-Cyrl -> uz-Latn)", st, ctx);
     fuzz_check_utf8("uz-Cyrl -> uz-Latn output is not valid UTF-8", lat.data, lat.len);
     if (lat.len && fuzz_is_uz_latin_text(lat.data, lat.len)) {
-      if ((st = fuzz_convert(ctx, l2c, lat.data, lat.len, &cyr2)) != TL_OK)
+      size_t guesses = 0;
+      if ((st = fuzz_convert_notes(ctx, l2c, lat.data, lat.len, &cyr2, &guesses)) != TL_OK)
         fuzz_fail_status("tl_convert (uz-Latn -> uz-Cyrl, 2)", st, ctx);
       if ((st = fuzz_convert(ctx, c2l, cyr2.data, cyr2.len, &lat2)) != TL_OK)
         fuzz_fail_status("tl_convert (uz-Cyrl -> uz-Latn, 2)", st, ctx);
-      if (lat2.len != lat.len || memcmp(lat2.data, lat.data, lat.len) != 0)
+      if (!guesses && (lat2.len != lat.len || memcmp(lat2.data, lat.data, lat.len) != 0))
         fuzz_fail("Latin -> Cyrillic -> Latin is not stable", lat.data, lat.len,
                   lat2.data, lat2.len);
     }
