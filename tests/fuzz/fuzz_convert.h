@@ -115,6 +115,8 @@ static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
         return 0; /* oʼ gʼ ʼe: see above */
       if (i + 2 < n && s[i + 2] == 0xCA)
         return 0; /* two apostrophes in a row (oʻʼ): not a spelling */
+      if (i == 0 || !(((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')))
+        return 0; /* no word starts with an apostrophe (ʼno -> ъно -> no) */
       i++; /* okina and tutuq: inside words, caseless */
       continue;
     }
