@@ -597,8 +597,8 @@ static const char *cyr_letter(const uint32_t *w, size_t n, size_t i) {
   case 0x449: return "sh";
   case 0x44A: /* ъ: not written after ў, nor before е ё ю я (Russian) */
     if (prev == 0x45E || next == 0x435 || next == 0x451 || next == 0x44E ||
-        next == 0x44F || !next || !prev)
-      return "";
+        next == 0x44F || !prev)
+      return ""; /* at the end it stays: жамъ -> jamʼ, манъ -> manʼ */
     return "\2";
   case 0x44B: return "i";
   case 0x44C: /* ь: dropped; before о it keeps the y of the sound (бульон) */
