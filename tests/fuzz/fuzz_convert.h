@@ -113,6 +113,8 @@ static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
       if (s[i + 1] == 0xBC && ((i > 0 && ((s[i - 1] | 0x20) == 'o' || (s[i - 1] | 0x20) == 'g')) ||
                                (i + 2 < n && (s[i + 2] | 0x20) == 'e')))
         return 0; /* oʼ gʼ ʼe: see above */
+      if (s[i + 1] == 0xBB && !(i > 0 && ((s[i - 1] | 0x20) == 'o' || (s[i - 1] | 0x20) == 'g')))
+        return 0; /* ʻ belongs after o and g only (bʻi reads as a tutuq) */
       if (i + 2 < n && s[i + 2] == 0xCA)
         return 0; /* two apostrophes in a row (oʻʼ): not a spelling */
       if (i == 0 || !(((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')))
