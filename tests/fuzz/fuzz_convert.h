@@ -91,6 +91,12 @@ static inline int fuzz_has_ascii_letter(const char *s, size_t n) {
  * since Cyrillic ъе is read the Russian way (маъе -> maye: съезд -> syezd). */
 static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
+  /* URLs are kept as they are, and where one ends depends on the letters
+   * after "www." (Latin a continues it, Cyrillic а does not). */
+  for (size_t i = 0; i + 3 < n; i++)
+    if ((s[i] | 0x20) == 'w' && (s[i + 1] | 0x20) == 'w' && (s[i + 2] | 0x20) == 'w' &&
+        s[i + 3] == '.')
+      return 0;
   size_t letters = 0, uppers = 0;
   int first_upper = 0;
   for (size_t i = 0; i <= n; i++) {
