@@ -125,11 +125,6 @@ static inline int fuzz_is_uz_latin_text(const char *str, size_t n) {
         return 0; /* two apostrophes in a row (oʻʼ): not a spelling */
       if (i == 0 || !(((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')))
         return 0; /* no word starts with an apostrophe (ʼno -> ъно -> no) */
-      /* KNOWN BUG, reported (issue 10): a word-final ъ is dropped going to
-       * Latin, so jamʼ -> жамъ -> jam and manʼ etdi -> манъ этди -> man etdi
-       * (official: jamʼ, manʼ). Skipped until uzbek.c keeps it. */
-      if (i + 2 >= n || !(((s[i + 2] | 0x20) >= 'a' && (s[i + 2] | 0x20) <= 'z')))
-        return 0;
       i++; /* okina and tutuq: inside words, caseless */
       continue;
     }
