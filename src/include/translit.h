@@ -237,7 +237,6 @@ TL_API tl_status tl_scheme_info_at(tl_scheme_info *out, size_t i);
 TL_API tl_status tl_scheme_find(tl_scheme_info *out, const char *name);
 
 /* ------------------------------------------- normalization and encodings */
-/* (issue 5: tl_normalize, tl_encoding_*, tl_detect) */
 
 /* Flags of tl_normalize_options.flags. NFC, apostrophes, look-alikes,
  * invisible characters, space folding and line endings are on by default;
@@ -551,7 +550,6 @@ TL_API tl_status tl_alignment_write(tl_ctx *ctx, const tl_alignment *aln,
                                     tl_buf *out);
 
 /* ------------------------------------------------------------------- batch */
-/* (issue 8: tl_batch helpers) */
 
 /* Converts the string values at the given field paths of one JSON document
  * and appends the whole document to *out (owned by the caller), every other
@@ -673,7 +671,7 @@ TL_API tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts,
                               tl_batch_stats *stats);
 
 /* ------------------------------------------------------------------ limits */
-/* (issue 10: what hostile input costs; tests/fuzz/ and tests/data/bad/)
+/* What hostile input costs (tested by tests/fuzz/ and tests/data/bad/):
  *
  *  - Size: text is (pointer, size_t length), with no limit of its own. The
  *    whole-text calls (tl_convert, tl_normalize, tl_decode, tl_json_convert_
@@ -685,7 +683,9 @@ TL_API tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts,
  *    nested or unclosed elements, comments and attributes costs the same.
  *    JSON deeper than 512 levels fails with TL_ELIMIT; at most 64 field
  *    paths. Nothing else in the library recurses on the input.
- *  - Words: the speller leaves "words" over 256 UTF-16 units unchecked.
+ *  - Words: the speller leaves "words" over 256 UTF-16 units unchecked; the
+ *    Uzbek converter writes words over 64 letters by the rules alone (no
+ *    lexicon or dictionary look-up).
  *  - Data files: a scheme rule covers at most 4 letters and an output read
  *    back at most 8 (TL_ESYNTAX with file:line beyond); a NUL byte in a
  *    lexicon entry is TL_ESYNTAX.
