@@ -1222,7 +1222,7 @@ size_t tl_scheme_count(void) {
   return k;
 }
 
-/* Generated at build time by cmake/scheme-index.cmake from the same files
+/* Generated at build time by scripts/cmake/scheme-index.cmake from the same files
  * (a static table, so that the strings handed out live forever). */
 const tl_scheme_info *tl__scheme_index(size_t *count);
 
