@@ -194,7 +194,8 @@ tl_status tl_stream_new(tl_ctx *ctx, const tl_converter *cv, tl_note_fn notes,
   s->notes = notes;
   s->user = user;
   s->line = s->column = 1;
-  if (cv->kind == ENGINE_UZ_LATIN || cv->kind == ENGINE_UZ_CYRL) {
+  /* Only Latin -> Cyrillic gains from a word cache (its dictionary search). */
+  if (cv->kind == ENGINE_UZ_CYRL) {
     s->cache = tl__wcache_new();
     if (!s->cache) {
       free(s);

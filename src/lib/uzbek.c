@@ -745,29 +745,12 @@ static void hyphen_case(wout *o, const char *t, size_t len) {
   }
 }
 
-/* Converts one Cyrillic word (letters only) to Latin, through the cache. */
+/* Converts one Cyrillic word (letters only) to Latin. No word cache here:
+ * the rules cost less than a cache lookup. */
 static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
                           size_t len, tl_apostrophe apos, tl_buf *out) {
-  const char *t = run->text + start;
-  /* The rules are cheaper than a cache lookup here; only words that may
-   * hit the lexicon's stems would gain, so the cache is not used. */
-  int cacheable = 0;
-  if (cacheable) {
-    size_t olen;
-    int flag;
-    const char *o = tl__wcache_get(run->cache, t, len, &olen, &flag);
-    if (o) {
-      if (flag && run->notes)
-        cached_note(run, start, len, o, olen, C2L_REASON);
-      return tl__buf_append(out, o, olen);
-    }
-  }
-  size_t before = out->len;
   int guessed = 0;
-  tl_status st = cyr_word_uncached(uz, run, start, len, apos, out, &guessed);
-  if (!st && cacheable)
-    tl__wcache_put(run->cache, t, len, out->data + before, out->len - before, guessed);
-  return st;
+  return cyr_word_uncached(uz, run, start, len, apos, out, &guessed);
 }
 
 static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
