@@ -39,6 +39,7 @@ static int is_apostrophe(uint32_t c) {
   return c == '\'' || c == 0x2018 || c == 0x2019 || c == '`' || c == TUTUQ ||
          c == OKINA;
 }
+int tl__norm_is_apostrophe(uint32_t c) { return is_apostrophe(c); }
 static int is_latin_letter(uint32_t c) {
   return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
@@ -121,6 +122,8 @@ static uint32_t twin(uint32_t c) {
   return 0;
 }
 
+uint32_t tl__norm_twin(uint32_t c) { return twin(c); }
+
 /* ----------------------------------------------------------------- state */
 
 typedef struct unit {
@@ -159,8 +162,55 @@ typedef struct norm {
   size_t para_out;   /* where its output starts in *out */
   int para_known;
   tl_lang para_lang;
+  tl__norm_map *map; /* where the output came from, or NULL */
   tl_status st;
 } norm;
+
+/* Notes that the next output byte comes from input byte in: an anchor only
+ * where the distance between the two changes, so clean text costs none. */
+static void map_at(norm *nm, size_t in) {
+  tl__norm_map *m = nm->map;
+  size_t o = nm->out->len;
+  if (!m || (m->n && in - m->v[2 * m->n - 1] == o - m->v[2 * m->n - 2]))
+    return;
+  if (m->n && m->v[2 * m->n - 2] == o) { /* nothing written since: replace */
+    m->v[2 * m->n - 1] = in;
+    return;
+  }
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? 2 * m->cap : 256;
+    size_t *v = realloc(m->v, 2 * cap * sizeof *v);
+    if (!v) {
+      nm->st = TL_ENOMEM;
+      return;
+    }
+    m->v = v;
+    m->cap = cap;
+  }
+  m->v[2 * m->n] = o;
+  m->v[2 * m->n + 1] = in;
+  m->n++;
+}
+
+size_t tl__norm_map_in(const tl__norm_map *m, size_t o) {
+  size_t lo = 0, hi = m->n; /* the last anchor with out <= o */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->v[2 * mid] <= o)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return m->n ? m->v[2 * lo + 1] + (o - m->v[2 * lo]) : o;
+}
+
+void tl__norm_map_free(tl__norm_map *m) {
+  if (!m)
+    return;
+  free(m->v);
+  m->v = NULL;
+  m->n = m->cap = 0;
+}
 
 static int push(norm *nm, units *u, uint32_t cp, size_t off) {
   if (u->n == u->cap) {
@@ -1172,8 +1222,10 @@ static void pass_joiners(norm *nm) {
 
 /* One line, or one piece of a long line: the quick check, else the passes. */
 static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
-  if (!line_needs_work(nm, nm->text + p, pe - p))
-    return tl__buf_append(nm->out, nm->text + p, pe - p);
+  if (!line_needs_work(nm, nm->text + p, pe - p)) {
+    map_at(nm, p);
+    return nm->st ? nm->st : tl__buf_append(nm->out, nm->text + p, pe - p);
+  }
   tl_status st = load_line(nm, p, pe);
   if (st)
     return st;
@@ -1193,10 +1245,12 @@ static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
 }
 
 static tl_status write_units(norm *nm) {
-  for (size_t i = 0; i < nm->a.n; i++)
+  for (size_t i = 0; i < nm->a.n; i++) {
+    map_at(nm, nm->a.v[i].off);
     if (tl__buf_put_cp(nm->out, nm->a.v[i].cp))
       return TL_ENOMEM;
-  return TL_OK;
+  }
+  return nm->st;
 }
 
 /* 1 if the line s[0..n) is blank once cleaned: spaces, tabs and what
@@ -1226,6 +1280,14 @@ static int blank(const norm *nm, const char *s, size_t n) {
 tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
                        const char *text, size_t len, tl_buf *out,
                        tl_change_fn report, void *user) {
+  return tl__normalize_mapped(ctx, opts, text, len, out, report, user, NULL);
+}
+
+tl_status tl__normalize_mapped(tl_ctx *ctx, const tl_normalize_options *opts,
+                               const char *text, size_t len, tl_buf *out,
+                               tl_change_fn report, void *user, tl__norm_map *map) {
+  if (map)
+    map->n = 0;
   if (!out || (!text && len))
     return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_normalize: NULL argument");
   tl_normalize_options defaults;
@@ -1247,6 +1309,7 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
   nm.out = out;
   nm.report = report;
   nm.user = user;
+  nm.map = map;
   nm.line = 1;
   UErrorCode e = U_ZERO_ERROR;
   nm.n2 = (nm.flags & TL_NORM_NFKC) ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
@@ -1291,6 +1354,10 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
         break;
       p = pe;
     }
+    if (!st) {
+      map_at(&nm, le); /* the end of a line whose last characters went */
+      st = nm.st;
+    }
     if (!st && term) {
       if (text[le] == '\r' && (nm.flags & TL_NORM_KEEP_SPACES)) {
         st = tl__buf_append(out, text + le, term);
@@ -1314,6 +1381,10 @@ tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
     }
     i = le + term;
     nm.line++;
+  }
+  if (!st) {
+    map_at(&nm, len);
+    st = nm.st;
   }
   free(nm.a.v);
   free(nm.b.v);

@@ -1,13 +1,17 @@
-/* spell.c: the speller (tl_speller). Each word found by ICU's word break
- * iterator is checked, after normalisation, with the hunspell dictionary of
- * its own language; the Uzbek Latin dictionary is made from hunspell-uz by
- * our own Cyrillic -> Latin conversion and cached on disk. */
+/* spell.c: the speller (tl_speller). The text is first cleaned by the
+ * normalizer (normalize.c: NFC, apostrophe variants, look-alike letters,
+ * invisible characters); each word that ICU's word break iterator finds in
+ * the result is checked with the hunspell dictionary of its own language,
+ * and reported at its place in the text as given. The Uzbek Latin
+ * dictionary is made from hunspell-uz by our own Cyrillic -> Latin
+ * conversion and cached on disk. */
 #include "spell.h"
 #include "buf.h"
 #include "detect.h"
 #include "embedded.h"
 #include "error.h"
 #include "markup.h"
+#include "normalize.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -24,7 +28,6 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
 
@@ -202,6 +205,7 @@ typedef struct dict {
 
 typedef struct tok {
   int32_t u0, u1; /* UTF-16 range in the line buffer */
+  size_t a, b;    /* its bytes in the text as given */
   int seg;        /* segment (sentence or quotation) of the line */
   int script;     /* SC_LATN, SC_CYRL, or -1 */
   int score;      /* > 0 Uzbek, < 0 the other language of the script */
@@ -216,11 +220,18 @@ struct tl_speller {
   dict d[DI_N];
   wlist words[SC_N]; /* newsroom, personal and session words by script */
   UBreakIterator *bi;
-  const UNormalizer2 *nfc;
+  /* per-call scratch, reused: the normalized text, the map back to the
+   * text as given, and the words the normalizer put in one script */
+  tl_buf norm;
+  tl__norm_map map;
+  struct lookfix {
+    size_t a, b; /* the word's bytes in the text as given (b: about) */
+    char reason[96];
+  } *fixes;
+  size_t nfixes, fcap;
   /* per-line scratch, reused */
   UChar *u;
-  size_t *ubyte; /* byte offset in the text of each UTF-16 unit, and the end */
-  uint32_t *ucp;
+  size_t *nbyte; /* offset in norm of each UTF-16 unit, and the end */
   size_t ucap;
   tok *toks;
   size_t tcap;
@@ -238,11 +249,6 @@ void tl_speller_options_init(tl_speller_options *opts) {
 
 /* ------------------------------------------------ characters and scripts */
 
-static int is_apos(UChar32 c) {
-  return c == 0x27 || c == 0x60 || c == 0xB4 || c == 0x2018 || c == 0x2019 ||
-         c == 0x2032 || c == 0x2BB || c == 0x2BC || c == 0x2B9 || c == 0x2BD;
-}
-
 static int script_of(UChar32 c) {
   if (c < 0x80)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? SC_LATN : -1;
@@ -255,27 +261,6 @@ static int script_of(UChar32 c) {
   if (s == USCRIPT_CYRILLIC)
     return SC_CYRL;
   return -1;
-}
-
-/* Look-alike letters: Latin letter -> the Cyrillic one that looks the same,
- * and back. Only pairs that are identical in common fonts. */
-static const struct { UChar32 lat, cyr; } lookalikes[] = {
-    {'a', 0x430}, {'c', 0x441}, {'e', 0x435}, {'o', 0x43E}, {'p', 0x440},
-    {'x', 0x445}, {'y', 0x443}, {'A', 0x410}, {'B', 0x412}, {'C', 0x421},
-    {'E', 0x415}, {'H', 0x41D}, {'K', 0x41A}, {'M', 0x41C}, {'O', 0x41E},
-    {'P', 0x420}, {'T', 0x422}, {'X', 0x425}, {'Y', 0x423}, {'k', 0x43A},
-    {'i', 0x456}, {'j', 0x458}, {'s', 0x455}, {'I', 0x406}, {'J', 0x408},
-    {'S', 0x405},
-};
-
-static UChar32 lookalike(UChar32 c, int to_script) {
-  for (size_t i = 0; i < sizeof lookalikes / sizeof lookalikes[0]; i++) {
-    if (to_script == SC_CYRL && lookalikes[i].lat == c)
-      return lookalikes[i].cyr;
-    if (to_script == SC_LATN && lookalikes[i].cyr == c)
-      return lookalikes[i].lat;
-  }
-  return 0;
 }
 
 /* --------------------------------------------------- language of a run */
@@ -806,7 +791,7 @@ static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
       uint32_t cp;
       size_t k = tl__utf8_decode(text + p, end - p, &cp);
       int wordch = u_isalpha((UChar32)cp) || u_getIntPropertyValue((UChar32)cp, UCHAR_GENERAL_CATEGORY) == U_NON_SPACING_MARK ||
-                   (p > i && is_apos((UChar32)cp));
+                   (p > i && tl__norm_is_apostrophe(cp));
       if (!wordch) {
         p += k;
         continue;
@@ -815,7 +800,7 @@ static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
       int sc = -1;
       while (p < end) {
         k = tl__utf8_decode(text + p, end - p, &cp);
-        if (!(u_isalpha((UChar32)cp) || is_apos((UChar32)cp) ||
+        if (!(u_isalpha((UChar32)cp) || tl__norm_is_apostrophe(cp) ||
               u_getIntPropertyValue((UChar32)cp, UCHAR_GENERAL_CATEGORY) == U_NON_SPACING_MARK))
           break;
         if (sc < 0)
@@ -829,7 +814,7 @@ static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
         tl_status s = TL_OK;
         for (size_t q = ws; q < p && !s; q += k) {
           k = tl__utf8_decode(text + q, p - q, &cp);
-          if (is_apos((UChar32)cp) && sc == SC_LATN)
+          if (tl__norm_is_apostrophe(cp) && sc == SC_LATN)
             cp = (prev == 'o' || prev == 'O' || prev == 'g' || prev == 'G') ? 0x2BB : 0x2BC;
           s = tl__buf_put_cp(&norm, cp);
           prev = cp;
@@ -885,7 +870,6 @@ tl_status tl_speller_new(tl_ctx *ctx, const tl_speller_options *opts,
   UErrorCode ue = U_ZERO_ERROR;
   if (!s) {
     sp->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &ue);
-    sp->nfc = unorm2_getNFCInstance(&ue);
     if (U_FAILURE(ue))
       s = tl__fail(ctx, TL_EINTERNAL, TL_NO_OFFSET, "ICU: %s", u_errorName(ue));
   }
@@ -933,8 +917,10 @@ void tl_speller_free(tl_speller *sp) {
   if (sp->bi)
     ubrk_close(sp->bi);
   free(sp->u);
-  free(sp->ubyte);
-  free(sp->ucp);
+  free(sp->nbyte);
+  tl_buf_free(&sp->norm);
+  tl__norm_map_free(&sp->map);
+  free(sp->fixes);
   free(sp->toks);
   free(sp->skips);
   free(sp->dict_dir);
@@ -1090,27 +1076,29 @@ static int skipped(const tl_speller *sp, size_t a, size_t b) {
 typedef struct checker {
   tl_ctx *ctx;
   tl_speller *sp;
-  const char *text;
+  const char *text; /* as given: what the words and offsets refer to */
   size_t text_len;
   tl_spell_fn fn;
   void *user;
   tl__markup markup;
   size_t line;
   size_t u16_base; /* UTF-16 offset of the current line */
+  /* a cursor in the current line of text, moved to each word in turn */
+  size_t cur, cur_u16, cur_col;
   char reason[160];
 } checker;
 
-/* UTF-16 word -> normalised UTF-8 for dictionary di: apostrophes as the
- * dictionary writes them, then NFC. Returns the length or -1. */
-static int32_t word_utf8(tl_speller *sp, int di, const UChar *w, int32_t n,
-                         char *out, int32_t cap) {
-  UChar tmp[MAX_WORD_U16 + 8], nfc[3 * MAX_WORD_U16];
+/* Word w[0..n) (UTF-16, normalized) as dictionary di spells it, in UTF-8:
+ * its apostrophes as that dictionary writes them (oʻ gʻ ʼ in our Latin
+ * list, ' in English, ъ in Cyrillic). Returns the length or -1. */
+static int32_t word_utf8(int di, const UChar *w, int32_t n, char *out, int32_t cap) {
+  UChar tmp[MAX_WORD_U16 + 8];
   int32_t k = 0;
   if (n > MAX_WORD_U16) /* (lower-casing may have lengthened a word) */
     return -1;
   for (int32_t i = 0; i < n; i++) {
     UChar c = w[i];
-    if (i > 0 && is_apos(c)) {
+    if (i > 0 && tl__norm_is_apostrophe(c)) {
       UChar p = tmp[k - 1];
       if (di == DI_UZL && p == 0x2BB)
         continue; /* Noʻʼmon: our conversion writes ўъ as oʻ alone */
@@ -1124,19 +1112,33 @@ static int32_t word_utf8(tl_speller *sp, int di, const UChar *w, int32_t n,
     tmp[k++] = c;
   }
   UErrorCode ue = U_ZERO_ERROR;
-  const UChar *src = tmp;
-  if (unorm2_quickCheck(sp->nfc, tmp, k, &ue) != UNORM_YES) {
-    ue = U_ZERO_ERROR;
-    int32_t m = unorm2_normalize(sp->nfc, tmp, k, nfc, (int32_t)(sizeof nfc / sizeof nfc[0]), &ue);
-    if (U_FAILURE(ue))
-      return -1;
-    src = nfc;
-    k = m;
-  }
-  ue = U_ZERO_ERROR;
   int32_t len = 0;
-  u_strToUTF8(out, cap, &len, src, k, &ue);
+  u_strToUTF8(out, cap, &len, tmp, k, &ue);
   return U_FAILURE(ue) || ue == U_STRING_NOT_TERMINATED_WARNING ? -1 : len;
+}
+
+/* The key of token t in dictionary di: its normalized bytes as they are
+ * (no copy) unless an apostrophe needs the dictionary's spelling. */
+static int32_t word_key(const tl_speller *sp, int di, const tok *t, char *buf,
+                        int32_t cap, const char **key) {
+  for (int32_t i = t->u0 + 1; i < t->u1; i++)
+    if (tl__norm_is_apostrophe(sp->u[i])) {
+      *key = buf;
+      return word_utf8(di, sp->u + t->u0, t->u1 - t->u0, buf, cap);
+    }
+  *key = sp->norm.data + sp->nbyte[t->u0];
+  return (int32_t)(sp->nbyte[t->u1] - sp->nbyte[t->u0]);
+}
+
+/* Moves the line cursor to byte `to` of the text (not before it). */
+static void cursor_to(checker *ck, size_t to) {
+  for (; ck->cur < to; ck->cur++) {
+    unsigned char c = (unsigned char)ck->text[ck->cur];
+    if ((c & 0xC0) != 0x80) {
+      ck->cur_u16 += c >= 0xF0 ? 2 : 1;
+      ck->cur_col++;
+    }
+  }
 }
 
 static tl_status emit(checker *ck, const tok *t, int di, int ok,
@@ -1146,12 +1148,18 @@ static tl_status emit(checker *ck, const tok *t, int di, int ok,
   if (ok && !(sp->flags & TL_SPELL_ALL_WORDS))
     return TL_OK;
   tl_spell_word w;
-  w.offset = sp->ubyte[t->u0];
-  w.len = sp->ubyte[t->u1] - w.offset;
-  w.u16_offset = ck->u16_base + (size_t)t->u0;
-  w.u16_len = (size_t)(t->u1 - t->u0);
+  cursor_to(ck, t->a);
+  w.offset = t->a;
+  w.len = t->b - t->a;
+  w.u16_offset = ck->cur_u16;
+  w.u16_len = 0;
+  for (size_t i = t->a; i < t->b; i++) {
+    unsigned char c = (unsigned char)ck->text[i];
+    if ((c & 0xC0) != 0x80)
+      w.u16_len += c >= 0xF0 ? 2 : 1;
+  }
   w.line = ck->line;
-  w.column = sp->ucp[t->u0] + 1;
+  w.column = ck->cur_col;
   w.word = ck->text + w.offset;
   w.lang = dict_info[di].lang;
   w.ok = ok;
@@ -1308,11 +1316,12 @@ static int stem_suffix_ok(checker *ck, int di, const char *w, size_t n) {
 /* Verdict on a plain word in dictionary di: accepted there, or (when the
  * language is not forced) in the other dictionary of the same script, as a
  * word quoted in the neighbour language. *okdi gets the judging dictionary. */
-static tl_status verdict(checker *ck, int di, const UChar *w, int32_t n,
-                         int *ok, int *okdi, centry **bad) {
+static tl_status verdict(checker *ck, int di, const tok *t, int *ok, int *okdi,
+                         centry **bad) {
   tl_speller *sp = ck->sp;
-  char u8[4 * MAX_WORD_U16 + 16];
-  int32_t k = word_utf8(sp, di, w, n, u8, sizeof u8);
+  char buf[4 * MAX_WORD_U16 + 16];
+  const char *u8;
+  int32_t k = word_key(sp, di, t, buf, sizeof buf, &u8);
   *bad = NULL;
   *okdi = di;
   if (k < 0) {
@@ -1329,8 +1338,9 @@ static tl_status verdict(checker *ck, int di, const UChar *w, int32_t n,
   }
   if (sp->lang == TL_LANG_UNKNOWN) {
     int other = di == DI_UZL ? DI_EN : di == DI_EN ? DI_UZL : di == DI_UZC ? DI_RU : DI_UZC;
-    char o8[4 * MAX_WORD_U16 + 16];
-    int32_t ko = word_utf8(sp, other, w, n, o8, sizeof o8);
+    char obuf[4 * MAX_WORD_U16 + 16];
+    const char *o8;
+    int32_t ko = word_key(sp, other, t, obuf, sizeof obuf, &o8);
     centry *eo = NULL;
     if (ko >= 0) {
       s = judge(ck->ctx, sp, other, o8, (size_t)ko, &eo);
@@ -1396,7 +1406,7 @@ static int attached_ok(checker *ck, const tok *t, int script) {
   int32_t ln = u_strToLower(low, MAX_WORD_U16 * 2, sp->u + t->u0, t->u1 - t->u0, "", &ue);
   if (U_FAILURE(ue))
     return 0;
-  int32_t k = word_utf8(sp, script == SC_LATN ? DI_UZL : DI_UZC, low, ln, w8, sizeof w8);
+  int32_t k = word_utf8(script == SC_LATN ? DI_UZL : DI_UZC, low, ln, w8, sizeof w8);
   if (k < 0)
     return 0;
   if (p == '-' && u_isalpha(pp))
@@ -1408,6 +1418,19 @@ static int attached_ok(checker *ck, const tok *t, int script) {
               p == 0x2019 || p == '\'' || u_isdigit(p) ||
               (p == '-' && u_isdigit(pp)) || (u_isupper(p) && u_isupper(pp));
   return after && is_suffix(sp, script, w8, (size_t)k);
+}
+
+/* The normalizer's look-alike fix inside token t, or NULL. */
+static const struct lookfix *find_fix(const tl_speller *sp, const tok *t) {
+  size_t lo = 0, hi = sp->nfixes; /* the first fix starting at or after t->b */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sp->fixes[mid].a < t->b)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo && sp->fixes[lo - 1].b > t->a ? &sp->fixes[lo - 1] : NULL;
 }
 
 /* Checks one word; lang decisions are made by the caller. */
@@ -1429,74 +1452,37 @@ static tl_status check_tok(checker *ck, const tok *t, const int di_by_script[SC_
   }
   if (upper >= 2 && lower == 0 && !(sp->flags & TL_SPELL_CHECK_CAPS))
     return TL_OK; /* an acronym */
+  const struct lookfix *fx = sp->nfixes ? find_fix(sp, t) : NULL;
   if (nl && nc) {
-    /* Look-alike letters: try the word in the script of its majority. */
-    for (int pass = 0; pass < 2; pass++) {
-      int target = (nc > nl || (nc == nl && pass == 0)) ? SC_CYRL : SC_LATN;
-      if (pass == 1 && nc != nl)
-        break;
-      UChar fixed[MAX_WORD_U16];
-      char letters[64] = "";
-      size_t ll = 0;
-      int all = 1;
-      for (int32_t i = 0; i < n; i++) {
-        UChar32 c = w[i];
-        int sc = script_of(c);
-        fixed[i] = w[i];
-        if (sc >= 0 && sc != target) {
-          UChar32 r = lookalike(c, target);
-          if (!r) {
-            all = 0;
-            break;
-          }
-          fixed[i] = (UChar)r;
-          char one[8];
-          int32_t ol = 0;
-          UErrorCode ue = U_ZERO_ERROR;
-          u_strToUTF8(one, sizeof one - 1, &ol, &w[i], 1, &ue);
-          one[ol] = '\0';
-          if (!strstr(letters, one) && ll + (size_t)ol + 3 < sizeof letters)
-            ll += (size_t)snprintf(letters + ll, sizeof letters - ll, "%s%s",
-                                   ll ? ", " : "", one);
-        }
-      }
-      if (!all)
-        continue;
-      snprintf(ck->reason, sizeof ck->reason, "%s %s inside a %s word",
-               target == SC_CYRL ? "Latin" : "Cyrillic", letters,
-               target == SC_CYRL ? "Cyrillic" : "Latin");
-      int di = di_by_script[target];
-      int ok, okdi;
-      centry *bad;
-      tl_status s = verdict(ck, di, fixed, n, &ok, &okdi, &bad);
-      if (s)
-        return s;
-      if (!ok && pass == 0 && nc == nl)
-        continue; /* try the other script */
-      if (ok) {
-        char u8[4 * MAX_WORD_U16 + 16];
-        int32_t k = word_utf8(sp, okdi, fixed, n, u8, sizeof u8);
-        if (k < 0)
-          return TL_OK;
-        const char *one[1] = {u8};
-        return emit(ck, t, okdi, 0, NULL, one, 1, ck->reason);
-      }
-      return emit(ck, t, di, 0, bad, NULL, 0, ck->reason);
-    }
-    /* Letters of both scripts that no look-alike explains. */
+    /* Letters of both scripts that the normalizer left (a brand with a
+     * suffix, iPhoneлар): no dictionary has the word. */
     int di = di_by_script[nc >= nl ? SC_CYRL : SC_LATN];
-    return emit(ck, t, di, 0, NULL, NULL, 0, "mixes Latin and Cyrillic letters");
+    return emit(ck, t, di, 0, NULL, NULL, 0,
+                fx ? fx->reason : "mixes Latin and Cyrillic letters");
   }
   int script = nc ? SC_CYRL : SC_LATN;
   int di = di_by_script[script];
-  if ((di == DI_UZL || di == DI_UZC) && t->u0 >= 2 && attached_ok(ck, t, script))
+  if (!fx && (di == DI_UZL || di == DI_UZC) && t->u0 >= 2 && attached_ok(ck, t, script))
     return emit(ck, t, di, 1, NULL, NULL, 0, NULL);
-  int ok, okdi;
+  int ok = 0, okdi = di;
   centry *bad;
-  tl_status s = verdict(ck, di, w, n, &ok, &okdi, &bad);
+  tl_status s = verdict(ck, di, t, &ok, &okdi, &bad);
   if (s)
     return s;
-  return emit(ck, t, ok ? okdi : di, ok, bad, NULL, 0, NULL);
+  if (!fx)
+    return emit(ck, t, ok ? okdi : di, ok, bad, NULL, 0, NULL);
+  /* Wrong only by its look-alike letters (the commonest real error): the
+   * word as the normalizer put it is the suggestion. */
+  if (!ok)
+    return emit(ck, t, di, 0, bad, NULL, 0, fx->reason);
+  char u8[4 * MAX_WORD_U16 + 16];
+  size_t k = sp->nbyte[t->u1] - sp->nbyte[t->u0];
+  if (k >= sizeof u8)
+    return TL_OK;
+  memcpy(u8, sp->norm.data + sp->nbyte[t->u0], k);
+  u8[k] = '\0';
+  const char *one[1] = {u8};
+  return emit(ck, t, okdi, 0, NULL, one, 1, fx->reason);
 }
 
 static int is_boundary(UChar c, UChar next) {
@@ -1511,63 +1497,53 @@ static int is_boundary(UChar c, UChar next) {
   }
 }
 
-/* Checks line s[0..n) (no line end) at byte offset off of the text. */
-static tl_status check_line(checker *ck, size_t off, size_t n) {
+/* Checks line text[off..off+n) (no line end), whose normalized form is
+ * norm[noff..noff+nn). */
+static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size_t nn) {
   tl_speller *sp = ck->sp;
   const char *s = ck->text + off;
-  /* 1. UTF-16 with maps back to bytes and code points; apostrophe variants
-   * between letters become U+0027 so that the word breaker keeps o`zbek or
-   * o‘zbek whole, as it keeps o'zbek. */
-  if (n + 2 > sp->ucap) {
-    size_t ncap = n + 64;
+  const char *ns = sp->norm.data + noff;
+  /* 1. The normalized line in UTF-16, with the offset in norm of each unit. */
+  if (nn + 2 > sp->ucap) {
+    size_t ncap = nn + 64;
     UChar *u = realloc(sp->u, ncap * sizeof *u);
     if (u)
       sp->u = u;
-    size_t *b = realloc(sp->ubyte, ncap * sizeof *b);
+    size_t *b = realloc(sp->nbyte, ncap * sizeof *b);
     if (b)
-      sp->ubyte = b;
-    uint32_t *c = realloc(sp->ucp, ncap * sizeof *c);
-    if (c)
-      sp->ucp = c;
-    if (!u || !b || !c)
+      sp->nbyte = b;
+    if (!u || !b)
       return tl__fail(ck->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
     sp->ucap = ncap;
   }
   int32_t un = 0;
-  uint32_t cpi = 0;
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < nn;) {
+    unsigned char c0 = (unsigned char)ns[i];
+    if (c0 < 0x80) { /* most of any line */
+      sp->nbyte[un] = noff + i;
+      sp->u[un++] = c0;
+      i++;
+      continue;
+    }
     uint32_t cp;
-    size_t k = tl__utf8_decode(s + i, n - i, &cp);
+    size_t k = tl__utf8_decode(ns + i, nn - i, &cp);
     if (cp > 0x10FFFF)
-      cp = 0xFFFD; /* cannot happen: the text was validated */
+      cp = 0xFFFD; /* cannot happen: the normalizer writes valid UTF-8 */
     if (cp >= 0x10000) {
       sp->u[un] = (UChar)(0xD800 + ((cp - 0x10000) >> 10));
-      sp->ubyte[un] = off + i;
-      sp->ucp[un++] = cpi;
+      sp->nbyte[un++] = noff + i;
       sp->u[un] = (UChar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
     } else {
       sp->u[un] = (UChar)cp;
     }
-    sp->ubyte[un] = off + i;
-    sp->ucp[un++] = cpi++;
+    sp->nbyte[un++] = noff + i;
     i += k;
   }
-  sp->ubyte[un] = off + n;
-  sp->ucp[un] = cpi;
+  sp->nbyte[un] = noff + nn;
   sp->u[un] = 0;
-  for (int32_t i = 1; i < un; i++) {
-    if (!is_apos(sp->u[i]) || sp->u[i] == 0x2BB || sp->u[i] == 0x2BC ||
-        !u_isalpha(sp->u[i - 1]))
-      continue;
-    if (i + 1 < un && u_isalpha(sp->u[i + 1]))
-      sp->u[i] = '\'';
-    else if (i >= 2 && u_isalpha(sp->u[i - 2]) &&
-             (sp->u[i - 1] == 'o' || sp->u[i - 1] == 'g' ||
-              sp->u[i - 1] == 'O' || sp->u[i - 1] == 'G'))
-      sp->u[i] = 0x2BB; /* togʻ, ulugʻ, bogʻ: the letter gʻ ends the word */
-  }
 
-  /* 2. What not to check: markup, URLs, e-mail addresses, handles. */
+  /* 2. What not to check, in the text as given: markup, URLs, e-mail
+   * addresses, handles. */
   sp->nskips = 0;
   line_ctx lc = {sp, off};
   int has_nl = ck->text_len > off + n && ck->text[off + n] == '\n';
@@ -1576,6 +1552,8 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
     st = find_skips(sp, s, n, off);
   if (st)
     return tl__fail(ck->ctx, st, TL_NO_OFFSET, "out of memory");
+  if (!nn)
+    return TL_OK;
 
   /* 3. Words. */
   UErrorCode ue = U_ZERO_ERROR;
@@ -1605,7 +1583,13 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
     }
     if (digit || dot || sc < 0)
       continue; /* 5km, COVID19, kun.uz, other scripts */
-    if (skipped(sp, sp->ubyte[prev], sp->ubyte[b]))
+    /* Where the word is in the text as given (the normalizer may have
+     * removed, joined or replaced characters). */
+    size_t wa = tl__norm_map_in(&sp->map, sp->nbyte[prev]);
+    size_t wb = tl__norm_map_in(&sp->map, sp->nbyte[b]);
+    if (wb <= wa || wb > off + n)
+      continue; /* cannot happen: a word starts and ends at a character */
+    if (skipped(sp, wa, wb))
       continue;
     /* A short ending after "<number>-" (5-yil, 2025-го, 3-chi): part of a
      * number+unit token, not a word of its own. */
@@ -1623,6 +1607,8 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
     tok *t = &sp->toks[nt++];
     t->u0 = prev;
     t->u1 = b;
+    t->a = wa;
+    t->b = wb;
     t->seg = seg;
     t->script = sc;
     t->score = 0;
@@ -1650,7 +1636,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
       char u8[MAX_WORD_U16 * 8];
       if (U_FAILURE(e2))
         continue;
-      int32_t k = word_utf8(sp, t->script == SC_LATN ? DI_UZL : DI_UZC, low, ln, u8, sizeof u8);
+      int32_t k = word_utf8(t->script == SC_LATN ? DI_UZL : DI_UZC, low, ln, u8, sizeof u8);
       if (k < 0)
         continue;
       t->score = tl__spell_uz_score(u8, (size_t)k, t->script == SC_CYRL);
@@ -1667,15 +1653,15 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
           if (t->seg != g || t->script != scr)
             continue;
           if (a == (size_t)-1)
-            a = sp->ubyte[t->u0];
-          b = sp->ubyte[t->u1];
+            a = sp->nbyte[t->u0];
+          b = sp->nbyte[t->u1];
         }
         if (a == (size_t)-1)
           continue;
         tl_lang dl;
         double conf;
         size_t letters;
-        tl__detect_span(ck->text + a, b - a, &dl, &conf, &letters);
+        tl__detect_span(sp->norm.data + a, b - a, &dl, &conf, &letters);
         int vote = (int)(conf * 6 + 0.5);
         int v = 0;
         if (dl == (scr == SC_LATN ? TL_LANG_UZ_LATN : TL_LANG_UZ_CYRL))
@@ -1700,8 +1686,9 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
       int okv[2] = {0, 0};
       int dis[2] = {uz, other};
       for (int q = 0; q < 2; q++) {
-        char w8[MAX_WORD_U16 * 8];
-        int32_t kk = word_utf8(sp, dis[q], sp->u + t->u0, t->u1 - t->u0, w8, sizeof w8);
+        char wbuf[MAX_WORD_U16 * 8];
+        const char *w8;
+        int32_t kk = word_key(sp, dis[q], t, wbuf, sizeof wbuf, &w8);
         centry *e = NULL;
         if (kk >= 0 && judge(ck->ctx, sp, dis[q], w8, (size_t)kk, &e) == TL_OK)
           okv[q] = e->ok == 1;
@@ -1743,6 +1730,65 @@ static tl_status check_line(checker *ck, size_t off, size_t n) {
   return st;
 }
 
+/* Script of a letter for the look-alike reasons: "Latin", "Cyrillic" or NULL. */
+static const char *script_name(uint32_t c) {
+  int sc = script_of((UChar32)c);
+  return sc == SC_LATN ? "Latin" : sc == SC_CYRL ? "Cyrillic" : NULL;
+}
+
+/* The normalizer's report of a change: the look-alike letters it put in
+ * the script of their word are kept, with the reason the word is wrong. */
+static void on_change(void *user, const tl_change *c) {
+  tl_speller *sp = user;
+  if (strcmp(c->kind, "lookalike") != 0 || sp->nfixes == (size_t)-1)
+    return;
+  if (sp->nfixes == sp->fcap) {
+    size_t ncap = sp->fcap ? 2 * sp->fcap : 16;
+    struct lookfix *f = realloc(sp->fixes, ncap * sizeof *f);
+    if (!f) {
+      sp->nfixes = (size_t)-1; /* out of memory: told by the caller */
+      return;
+    }
+    sp->fixes = f;
+    sp->fcap = ncap;
+  }
+  struct lookfix *f = &sp->fixes[sp->nfixes++];
+  f->a = c->offset;
+  f->b = c->offset + strlen(c->before);
+  /* "Latin e, o inside a Cyrillic word": the letters that changed. */
+  char letters[48] = "";
+  size_t ll = 0, letter_n = 0, changed = 0;
+  const char *from = NULL, *to = NULL;
+  const char *p = c->before, *q = c->after;
+  size_t pn = strlen(p), qn = strlen(q);
+  while (pn && qn) {
+    uint32_t x, y;
+    size_t kx = tl__utf8_decode(p, pn, &x), ky = tl__utf8_decode(q, qn, &y);
+    letter_n++;
+    if (x != y) {
+      changed++;
+      from = script_name(x);
+      to = script_name(y);
+      if (ll + kx + 3 < sizeof letters && !memmem(letters, ll, p, kx)) {
+        ll += (size_t)snprintf(letters + ll, sizeof letters - ll, "%s%.*s",
+                               ll ? ", " : "", (int)kx, p);
+      }
+    }
+    p += kx, pn -= kx, q += ky, qn -= ky;
+  }
+  if (!from || !to)
+    from = "Latin", to = "Cyrillic"; /* cannot happen: twins are letters */
+  if (changed == letter_n) /* the whole word: Russian "a" typed in Latin */
+    snprintf(f->reason, sizeof f->reason, "%s %s in %s text", from, letters, to);
+  else
+    snprintf(f->reason, sizeof f->reason, "%s %s inside a %s word", from, letters, to);
+}
+
+static int fix_cmp(const void *x, const void *y) {
+  const struct lookfix *a = x, *b = y;
+  return a->a < b->a ? -1 : a->a > b->a;
+}
+
 tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
                            size_t len, tl_spell_fn fn, void *user) {
   if (!sp || (!text && len) || !fn)
@@ -1760,6 +1806,24 @@ tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
                        (unsigned char)text[bad], bad);
   }
   pthread_mutex_lock(&sp->mu);
+  /* Normalize first: NFC, apostrophes, look-alikes, invisible characters,
+   * by the normalizer's rules. Spaces and CR stay (they do not matter to
+   * words), so lines of norm are the lines of text. */
+  tl_normalize_options no;
+  tl_normalize_options_init(&no);
+  no.flags = TL_NORM_KEEP_SPACES;
+  tl_buf_clear(&sp->norm);
+  sp->nfixes = 0;
+  tl_status st = tl__normalize_mapped(ctx, &no, text, len, &sp->norm, on_change, sp, &sp->map);
+  if (!st && sp->nfixes == (size_t)-1)
+    st = tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  if (st) {
+    sp->nfixes = 0;
+    pthread_mutex_unlock(&sp->mu);
+    return st;
+  }
+  if (sp->nfixes > 1)
+    qsort(sp->fixes, sp->nfixes, sizeof *sp->fixes, fix_cmp);
   checker ck;
   memset(&ck, 0, sizeof ck);
   ck.ctx = ctx;
@@ -1772,12 +1836,18 @@ tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
   tl__markup_init(&ck.markup, (sp->flags & TL_SPELL_HTML)       ? TL__MARKUP_HTML
                               : (sp->flags & TL_SPELL_MARKDOWN) ? TL__MARKUP_MARKDOWN
                                                                 : TL__MARKUP_PLAIN);
-  tl_status st = TL_OK;
-  size_t i = 0;
+  const char *nt = sp->norm.data ? sp->norm.data : "";
+  size_t nlen = sp->norm.len;
+  size_t i = 0, ni = 0;
   while (i < len && !st) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t e = nl ? (size_t)(nl - text) : len;
-    st = check_line(&ck, i, e - i);
+    const char *nnl = ni < nlen ? memchr(nt + ni, '\n', nlen - ni) : NULL;
+    size_t ne = nnl ? (size_t)(nnl - nt) : nlen;
+    ck.cur = i;
+    ck.cur_u16 = ck.u16_base;
+    ck.cur_col = 1;
+    st = check_line(&ck, i, e - i, ni, ne - ni);
     /* UTF-16 length of the line and its line end. */
     for (size_t j = i; j < e; j++) {
       unsigned char c = (unsigned char)text[j];
@@ -1787,6 +1857,7 @@ tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
     ck.u16_base += nl ? 1 : 0;
     ck.line++;
     i = e + 1;
+    ni = ne + 1;
   }
   pthread_mutex_unlock(&sp->mu);
   if (!st)
