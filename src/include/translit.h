@@ -376,10 +376,14 @@ TL_API tl_status tl_detect_paragraphs(tl_ctx *ctx, const char *text, size_t len,
  * is also accepted as one of its words plus a chain of the conversion
  * engine's suffixes (dictionaries/uz/suffixes.txt): kitob|lar|imiz|dan.
  *
- * Threads: a tl_speller may be shared by threads; its calls are serialised
- * by an internal mutex (hunspell is not thread-safe), so for parallel speed
- * open one speller per thread. The callback of tl_speller_check runs while
- * the speller is locked: it must not call the same speller. */
+ * Threads: a tl_speller may be shared by threads, each with its own
+ * tl_ctx; its calls are serialised by an internal mutex (hunspell is not
+ * thread-safe) and each call gives the result it would give alone (only
+ * the verdict caches and tl_speller_add carry over), so for parallel speed
+ * open one speller per thread instead. tl_speller_new and tl_speller_free
+ * are not to race with other calls on the same speller. The callback of
+ * tl_speller_check runs while the speller is locked: it must not call the
+ * same speller. */
 typedef struct tl_speller tl_speller;
 
 /* Flags of tl_speller_options.flags. */
@@ -432,9 +436,14 @@ typedef void (*tl_spell_fn)(void *user, const tl_spell_word *w);
 /* Checks text[0..len), calling fn (which must not be NULL: TL_EINVAL) for
  * each misspelled word. URLs, e-mail addresses, @handles, numbers and
  * number+unit tokens and (unless TL_SPELL_CHECK_CAPS) ALL-CAPS words are
- * skipped. Apostrophe variants (o' o` o‘ oʼ) and NFC are normalised before
- * checking. Invalid UTF-8 fails with TL_EUTF8 (byte offset, line, column)
- * before any word is reported. Verdicts and suggestions are cached. */
+ * skipped. The text is first normalized as by tl_normalize (NFC, apostrophe
+ * variants o' o` o‘ -> oʻ, look-alike letters, soft hyphens and other
+ * invisible characters), and each word is checked in that form but reported
+ * as written, at its offsets in text; a word the normalizer changed only by
+ * its look-alike letters is reported with the reason ("Latin e inside a
+ * Cyrillic word") and the corrected word as its suggestion. Invalid UTF-8
+ * fails with TL_EUTF8 (byte offset, line, column) before any word is
+ * reported. Verdicts and suggestions are cached per word form. */
 TL_API tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
                                   size_t len, tl_spell_fn fn, void *user);
 

@@ -1806,6 +1806,11 @@ tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
                        (unsigned char)text[bad], bad);
   }
   pthread_mutex_lock(&sp->mu);
+  /* A line with no evidence of its language takes the last decision, but
+   * only within this call: a speller shared by threads gives each call the
+   * result it would give alone. */
+  sp->last_lang[SC_LATN] = DI_UZL;
+  sp->last_lang[SC_CYRL] = DI_UZC;
   /* Normalize first: NFC, apostrophes, look-alikes, invisible characters,
    * by the normalizer's rules. Spaces and CR stay (they do not matter to
    * words), so lines of norm are the lines of text. */

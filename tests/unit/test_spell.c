@@ -29,6 +29,20 @@ static void collect(void *user, const tl_spell_word *w) {
   f->n++;
 }
 
+/* The same with the suggestions: "word[s1,s2,...];". */
+static void collect_sugg(void *user, const tl_spell_word *w) {
+  found *f = user;
+  size_t room = sizeof f->text - strlen(f->text);
+  snprintf(f->text + strlen(f->text), room, "%.*s[", (int)w->len, w->word);
+  for (size_t i = 0; i < w->n_suggestions; i++) {
+    room = sizeof f->text - strlen(f->text);
+    snprintf(f->text + strlen(f->text), room, "%s%s", i ? "," : "", w->suggestions[i]);
+  }
+  room = sizeof f->text - strlen(f->text);
+  snprintf(f->text + strlen(f->text), room, "];");
+  f->n++;
+}
+
 static tl_speller *open_speller(tl_ctx *ctx, tl_lang lang, unsigned flags,
                                 const char *cache) {
   tl_speller_options o;
@@ -101,6 +115,68 @@ static void test_auto(tl_ctx *ctx, const char *cache) {
   CHECK_INT(TL_OK, tl_speller_check(ctx, sp, big, 401, collect, &h));
   CHECK_INT(1, h.n);
   tl_speller_free(sp);
+}
+
+/* The text is normalized before checking (apostrophe variants, NFC,
+ * invisible characters, look-alikes, by normalize.c), yet every word is
+ * reported as written, at its place in the text as given: bytes, UTF-16
+ * units, line and column. */
+static void test_normalize_first(tl_ctx *ctx, const char *cache) {
+  tl_speller *uz = open_speller(ctx, TL_LANG_UZ_LATN, 0, cache);
+  tl_speller *ru = open_speller(ctx, TL_LANG_RU, TL_SPELL_NO_SUGGEST, cache);
+  if (!uz || !ru) {
+    tl_speller_free(uz);
+    tl_speller_free(ru);
+    return;
+  }
+  /* o‘ (U+2018: 3 bytes, 1 UTF-16 unit), o' and o` are all oʻ: the three
+   * misspellings are one word form, with the same suggestions. */
+  const char *t = "o‘quvchilarr o'quvchilarr\no`quvchilarr oʻquvchilar";
+  found f = {"", 0};
+  CHECK_INT(TL_OK, tl_speller_check(ctx, uz, t, strlen(t), collect, &f));
+  CHECK_STR("o‘quvchilarr@0/0+12:1:1 uz-Latn;o'quvchilarr@15/13+12:1:14 uz-Latn;"
+            "o`quvchilarr@28/26+12:2:1 uz-Latn;",
+            f.text);
+  /* The suggestions, as seen by a callback that prints them. */
+  found g = {"", 0};
+  const char *v = "o‘quvchilarr o`quvchilarr";
+  CHECK_INT(TL_OK, tl_speller_check(ctx, uz, v, strlen(v), collect_sugg, &g));
+  CHECK_INT(2, g.n);
+  char first[2048] = "";
+  const char *b = strchr(g.text, '['), *e = b ? strchr(b, ';') : NULL;
+  if (b && e && (size_t)(e - b) < sizeof first)
+    memcpy(first, b, (size_t)(e - b));
+  CHECK(strstr(first, "[oʻquvchilar,") == first);
+  char want[4096];
+  snprintf(want, sizeof want, "o‘quvchilarr%s;o`quvchilarr%s;", first, first);
+  CHECK_STR(want, g.text);
+
+  /* NFD (Е + U+0308 is Ё; е + U+0301) and a soft hyphen inside a word:
+   * checked as NFC without the hyphen, reported with the bytes as given,
+   * and the words after them keep their places. */
+  const char *n = "Е\xCC\x88лкаа и ошибкаа, Пре\xC2\xADзидентт\nЁ\xC2\xADлка ошибкаа";
+  found h = {"", 0};
+  CHECK_INT(TL_OK, tl_speller_check(ctx, ru, n, strlen(n), collect, &h));
+  CHECK_STR("Е\xCC\x88лкаа@0/0+6:1:1 ru;ошибкаа@16/9+7:1:10 ru;"
+            "Пре\xC2\xADзидентт@32/18+11:1:19 ru;ошибкаа@66/36+7:2:7 ru;",
+            h.text);
+  /* The NFD word is the NFC word to the dictionary: both or neither flagged. */
+  found k = {"", 0};
+  const char *m = "Е\xCC\x88лка Ёлка";
+  CHECK_INT(TL_OK, tl_speller_check(ctx, ru, m, strlen(m), collect, &k));
+  CHECK_STR("", k.text);
+
+  /* A look-alike letter: the normalizer's fix, reported at the word. */
+  found l = {"", 0};
+  const char *q = "Тошкентда мактабга кeлди";
+  tl_speller *auto_sp = open_speller(ctx, TL_LANG_UNKNOWN, TL_SPELL_NO_SUGGEST, cache);
+  if (auto_sp) {
+    CHECK_INT(TL_OK, tl_speller_check(ctx, auto_sp, q, strlen(q), collect, &l));
+    CHECK_STR("кeлди@36/19+5:1:20 uz-Cyrl Latin e inside a Cyrillic word;", l.text);
+  }
+  tl_speller_free(auto_sp);
+  tl_speller_free(uz);
+  tl_speller_free(ru);
 }
 
 static int write_file(const char *path, const char *text) {
@@ -268,6 +344,7 @@ int main(void) {
     return 2;
   test_offsets(ctx, cache);
   test_auto(ctx, cache);
+  test_normalize_first(ctx, cache);
   test_latin_cache(ctx);
   test_threads(ctx, cache);
   char cmd[200];
