@@ -40,7 +40,7 @@ tl_status tl__buf_reserve(tl_buf *b, size_t n) {
   return TL_OK;
 }
 
-tl_status tl__buf_append(tl_buf *b, const char *s, size_t n) {
+tl_status tl__buf_append_slow(tl_buf *b, const char *s, size_t n) {
   tl_status st = tl__buf_reserve(b, n);
   if (st)
     return st;

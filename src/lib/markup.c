@@ -5,6 +5,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Lookahead never crosses a line end: the driver cuts pieces there, so a
  * decision made on one line is the same whether the document arrives whole
@@ -498,15 +501,16 @@ static const unsigned char stop_md[256] = {
 static const unsigned char stop_uq[256] = {[' '] = 1,  ['\t'] = 1, ['\n'] = 1,
                                            ['\r'] = 1, ['\f'] = 1, ['>'] = 1};
 
-/* Scans text to convert, s[i..end), up to the first byte in stop: URLs,
+/* Scans text to convert, s[i..end), up to the first byte in stop (or
+ * the first step that starts after upto): URLs,
  * e-mail addresses, @handles, #hashtags and character references are kept
  * (in plain text, where entities is 0, only references closed by ';': an
  * "&amp;" that came through a feed must not turn into "&амп;"). Returns
  * where it stopped. */
-static size_t scan_text(scan *x, size_t i, size_t end,
-                        const unsigned char *stop, int entities) {
+static size_t scan_text_upto(scan *x, size_t i, size_t end, size_t upto,
+                             const unsigned char *stop, int entities) {
   const char *s = x->s;
-  while (i < end) {
+  while (i < end && i <= upto) {
     unsigned char c = (unsigned char)s[i];
     if (stop[c])
       break;
@@ -543,6 +547,70 @@ static size_t scan_text(scan *x, size_t i, size_t end,
     i = j;
   }
   return i;
+}
+
+/* Scans s[i..end) (see scan_text_upto) to its end. */
+static size_t scan_text(scan *x, size_t i, size_t end,
+                        const unsigned char *stop, int entities) {
+  return scan_text_upto(x, i, end, end, stop, entities);
+}
+
+/* Plain text, the same spans as scan_text(x, 0, n, stop_none, 0), faster.
+ * Only a stretch holding one of . @ : # & can hold something to keep: a
+ * run (see skip_run) may start an address only if it has a dot before a
+ * letter or digit or ends at '@' or ':', and '@' '#' '&' start the others.
+ * So everything before the blank that precedes the next such byte is text
+ * to convert, found with a byte table instead of run by run; from that
+ * blank on, scan_text decides, up to the byte. Starting scan_text after a
+ * blank is safe: a blank is never inside a run or a kept part. */
+
+/* The next of . @ : # & in s[p..n), or n; 16 bytes a step with SSE2. */
+static size_t next_trigger(const char *s, size_t p, size_t n) {
+  static const unsigned char trigger[256] = {
+      ['.'] = 1, ['@'] = 1, [':'] = 1, ['#'] = 1, ['&'] = 1};
+#if defined(__SSE2__) && defined(__GNUC__)
+  const __m128i dot = _mm_set1_epi8('.'), at = _mm_set1_epi8('@'),
+                colon = _mm_set1_epi8(':'), hash = _mm_set1_epi8('#'),
+                amp = _mm_set1_epi8('&');
+  for (; p + 16 <= n; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, at)),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, hash)),
+                     _mm_cmpeq_epi8(v, amp)));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits)
+      return p + (size_t)__builtin_ctz(bits);
+  }
+#endif
+  while (p < n && !trigger[(unsigned char)s[p]])
+    p++;
+  return p;
+}
+
+static void scan_plain(scan *x, size_t n) {
+  const char *s = x->s;
+  size_t i = 0, p = 0;
+  while (i < n) {
+    if (p < i)
+      p = i;
+    p = next_trigger(s, p, n);
+    if (p == n) {
+      put(x, n, CONV);
+      return;
+    }
+    if (s[p] == '.' && !(p + 1 < n && (is_alnum((unsigned char)s[p + 1]) ||
+                                       (unsigned char)s[p + 1] >= 0xC0))) {
+      p++; /* a full stop: neither a dot inside an address nor its end */
+      continue;
+    }
+    size_t q = p;
+    while (q > i && !is_space((unsigned char)s[q - 1]))
+      q--;
+    put(x, q, CONV);
+    i = scan_text_upto(x, q, n, p, stop_none, 0);
+    p++;
+  }
 }
 
 /* ------------------------------------------------------------------- HTML */
@@ -1353,7 +1421,7 @@ tl_status tl__markup_scan(tl__markup *m, const char *s, size_t n,
   size_t i = 0;
   switch (m->mode) {
   case TL__MARKUP_PLAIN:
-    scan_text(&x, 0, n, stop_none, 0);
+    scan_plain(&x, n);
     break;
   case TL__MARKUP_HTML:
     html_scan(&x, 0, n);

@@ -1,8 +1,11 @@
-/* utf8.c: see utf8.h. Written for clarity first; the ASCII fast path in
- * tl__utf8_valid keeps clean text cheap. */
+/* utf8.c: see utf8.h. Written for clarity first; the fast skip of plain
+ * blocks in tl__utf8_valid keeps clean text cheap. */
 #include "utf8.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 size_t tl__utf8_decode(const char *str, size_t n, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
@@ -74,40 +77,67 @@ size_t tl__utf8_encode(uint32_t cp, char out[4]) {
   return 4;
 }
 
+/* Skips the blocks of s[i..n) that hold only ASCII and complete two-byte
+ * sequences (Cyrillic, Latin with diacritics: most of our text), 16 bytes
+ * a step with SSE2 (8 at a time for plain ASCII without it). Returns a
+ * position at the start of a sequence, where the strict check takes over. */
+static size_t skip_simple(const unsigned char *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i c0 = _mm_set1_epi8((char)0xC0), c1 = _mm_set1_epi8((char)0xC1),
+                e0 = _mm_set1_epi8((char)0xE0);
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    if (!hi) {
+      i += 16;
+      continue;
+    }
+    /* As signed bytes: continuations 0x80..0xBF are < (char)0xC0, two-byte
+     * leads 0xC2..0xDF lie between (char)0xC1 and (char)0xE0. */
+    unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, c0));
+    unsigned lead = (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(v, c1), _mm_cmplt_epi8(v, e0)));
+    /* Any other byte (C0, C1, E0..FF) or a continuation without its lead
+     * (bit 0 has no lead before it: i is at a sequence start). */
+    if ((cont | lead) != hi || cont != ((lead << 1) & 0xFFFFu))
+      break;
+    i += (lead & 0x8000u) ? 15 : 16; /* a lead in the last byte: re-check */
+  }
+#else
+  while (i + 8 <= n) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull)
+      break;
+    i += 8;
+  }
+#endif
+  return i;
+}
+
 int tl__utf8_valid(const char *str, size_t n, size_t *bad) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      /* ASCII: 8 bytes at a time while it lasts. */
-      i++;
-      while (i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull)
-          break;
-        i += 8;
+    i = skip_simple(s, i, n);
+    /* The strict check, sequence by sequence, for at least 16 bytes
+     * (whatever stopped the fast skip is in there). */
+    size_t stop = n - i > 16 ? i + 16 : n;
+    while (i < stop) {
+      unsigned char c = s[i];
+      if (c < 0x80) {
+        i++;
+        continue;
       }
-      continue;
+      uint32_t cp;
+      size_t k = tl__utf8_decode(str + i, n - i, &cp);
+      if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED) {
+        if (bad)
+          *bad = i;
+        return 0;
+      }
+      i += k;
     }
-    /* Two-byte sequences (Cyrillic, Latin with diacritics): a tight loop. */
-    while (c >= 0xC2 && c <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
-      i += 2;
-      if (i >= n)
-        return 1;
-      c = s[i];
-    }
-    if (c < 0x80)
-      continue;
-    uint32_t cp;
-    size_t k = tl__utf8_decode(str + i, n - i, &cp);
-    if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED) {
-      if (bad)
-        *bad = i;
-      return 0;
-    }
-    i += k;
   }
   return 1;
 }

@@ -106,7 +106,18 @@ struct tl__uz {
   tl__trie suf_cyr; /* the same, Cyrillic */
   tl__trie keep;    /* Latin words left alone, lowercase */
   alt_set specs[N_SPECS]; /* spec_text, parsed */
+  /* Cyrillic -> Latin lookups, filled once by letter_tables(): for each
+   * code point U+0400..U+052F its lowercase form and CY_* flags; for each
+   * lowercase letter U+0430..U+052F its context-free Latin, by apostrophe
+   * style and case (lower, Title, CAPS), len 0 when it has none. */
+  uint16_t cy_lower[0x130];
+  unsigned char cy_flags[0x130];
+  struct lat_form {
+    unsigned char len;
+    char b[7];
+  } lat[3][3][0x100];
 };
+enum { CY_LETTER = 1, CY_UPPER = 2 };
 
 /* ------------------------------------------------------------ letters */
 
@@ -292,6 +303,8 @@ static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
   return st;
 }
 
+static void letter_tables(tl__uz *uz);
+
 tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) {
   *out = NULL;
   tl__uz *uz = calloc(1, sizeof *uz);
@@ -308,6 +321,7 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
   }
   for (int i = 0; i < N_SPECS; i++)
     parse_spec(&uz->specs[i], spec_text[i]);
+  letter_tables(uz);
   /* The embedded lexicons, word lists and suffixes (dictionaries/uz/). */
   size_t nblobs;
   const tl__blob *blobs = tl__embedded_table(&nblobs);
@@ -659,17 +673,61 @@ static const char *const cyr_simple[0x4D0] = {
     [0x49B - 0x430] = "q", [0x4B3 - 0x430] = "h", [0x4E9 - 0x430] = "o",
     [0x4AF - 0x430] = "u", [0x4A3 - 0x430] = "ng", [0x4BB - 0x430] = "h"};
 
+static const char *const okina_bytes[] = {"\xCA\xBB", "'", "\xE2\x80\x98"};
+static const char *const tutuq_bytes[] = {"\xCA\xBC", "'", "\xE2\x80\x99"};
+
+/* Fills the lookup tables of uz (see struct tl__uz) from lower(),
+ * is_upper(), is_cyrillic_letter() and cyr_simple. */
+static void letter_tables(tl__uz *uz) {
+  for (uint32_t d = 0; d < 0x130; d++) {
+    uint32_t c = 0x400 + d;
+    uz->cy_lower[d] = (uint16_t)lower(c);
+    uz->cy_flags[d] = (unsigned char)((is_cyrillic_letter(c) ? CY_LETTER : 0) |
+                                      (is_upper(c) ? CY_UPPER : 0));
+  }
+  for (int a = 0; a < 3; a++)
+    for (int cs = 0; cs < 3; cs++)
+      for (uint32_t d = 0; d < 0x100; d++) {
+        struct lat_form *f = &uz->lat[a][cs][d];
+        const char *m = cyr_simple[d];
+        f->len = 0;
+        if (!m || !*m)
+          continue;
+        size_t k = 0;
+        for (size_t j = 0; m[j]; j++) {
+          const char *ap = m[j] == 1 ? okina_bytes[a] : m[j] == 2 ? tutuq_bytes[a] : NULL;
+          if (ap) {
+            while (*ap)
+              f->b[k++] = *ap++;
+          } else {
+            f->b[k++] = (cs == 2 || (cs == 1 && j == 0)) ? (char)(m[j] - 32) : m[j];
+          }
+        }
+        f->len = (unsigned char)k;
+      }
+}
+
 /* The rules for a whole word of one case pattern (lower, Title, CAPS), the
- * common case, written straight to bytes. */
-static tl_status cyr_rules_fast(const uint32_t *w, size_t n, int pattern,
-                                tl_apostrophe apos, tl_buf *out) {
-  static const char *const okina[] = {"\xCA\xBB", "'", "\xE2\x80\x98"};
-  static const char *const tutuq[] = {"\xCA\xBC", "'", "\xE2\x80\x99"};
-  char tmp[MAXW * 8 + 8];
+ * common case, written straight to bytes; context-free letters come from
+ * the table uz->lat. */
+static tl_status cyr_rules_fast(const tl__uz *uz, const uint32_t *w, size_t n,
+                                int pattern, tl_apostrophe apos, tl_buf *out) {
+  char tmp[MAXW * 8 + 16];
   size_t k = 0;
   int first = 1;
+  const struct lat_form(*forms)[0x100] = uz->lat[apos];
+  int rest = pattern == CASE_CAPS ? 2 : 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t lc = w[i];
+    if (lc - 0x430 < 0x100) {
+      const struct lat_form *f = &forms[first && pattern == CASE_TITLE ? 1 : rest][lc - 0x430];
+      if (f->len) {
+        memcpy(tmp + k, f->b, sizeof f->b); /* each form ends in slack */
+        k += f->len;
+        first = 0;
+        continue;
+      }
+    }
     const char *m = lc >= 0x430 && lc < 0x430 + 0x4D0 ? cyr_simple[lc - 0x430] : NULL;
     if (m && !*m)
       m = cyr_letter(w, n, i);
@@ -681,7 +739,7 @@ static tl_status cyr_rules_fast(const uint32_t *w, size_t n, int pattern,
     }
     for (; *m; m++) {
       if (*m == 1 || *m == 2) {
-        const char *a = (*m == 1 ? okina : tutuq)[apos];
+        const char *a = (*m == 1 ? okina_bytes : tutuq_bytes)[apos];
         while (*a)
           tmp[k++] = *a++;
         continue;
@@ -753,6 +811,10 @@ static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
   return cyr_word_uncached(uz, run, start, len, apos, out, &guessed);
 }
 
+static tl_status cyr_word_cps(const tl__uz *uz, const tl__run *run, size_t start,
+                              size_t len, const uint32_t *w, const unsigned char *up,
+                              size_t n, tl_apostrophe apos, tl_buf *out, int *guessed);
+
 static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
                                    size_t start, size_t len, tl_apostrophe apos,
                                    tl_buf *out, int *guessed) {
@@ -766,7 +828,9 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
     up[n] = (unsigned char)(is_upper(cp) != 0);
     w[n++] = lower(cp);
   }
-  if (n == MAXW) { /* too long for the lexicons: rules, piece by piece */
+  if (n < MAXW)
+    return cyr_word_cps(uz, run, start, len, w, up, n, apos, out, guessed);
+  { /* too long for the lexicons: rules, piece by piece */
     wout o;
     o.n = 0;
     tl_status st = TL_OK;
@@ -786,6 +850,14 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
     }
     return st;
   }
+}
+
+/* Converts the Cyrillic word run->text[start..start+len), decoded: w[0..n)
+ * its lowercase letters (n < MAXW), up[] which were capitals. */
+static tl_status cyr_word_cps(const tl__uz *uz, const tl__run *run, size_t start,
+                              size_t len, const uint32_t *w, const unsigned char *up,
+                              size_t n, tl_apostrophe apos, tl_buf *out, int *guessed) {
+  const char *t = run->text + start;
   int pattern = case_pattern(up, n);
   int caps_alone = 0;
   if (n == 1 && up[0])
@@ -854,7 +926,7 @@ static tl_status cyr_word_uncached(const tl__uz *uz, const tl__run *run,
     hyphen_case(&o, t, len);
   } else {
     if (pattern != CASE_MIXED && !run->notes)
-      return cyr_rules_fast(w, n, pattern == CASE_TITLE && !(n == 1 && caps_alone)
+      return cyr_rules_fast(uz, w, n, pattern == CASE_TITLE && !(n == 1 && caps_alone)
                                       ? CASE_TITLE
                                       : (n == 1 && caps_alone) ? CASE_CAPS : pattern,
                             apos, out);
@@ -936,6 +1008,8 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
                           tl_apostrophe apos, tl_buf *out) {
   const char *t = run->text;
   size_t n = run->len, i = 0, plain = 0;
+  uint32_t w[MAXW];
+  unsigned char up[MAXW];
   tl_status st = TL_OK;
   while (i < n && !st) {
     unsigned char c = (unsigned char)t[i];
@@ -950,25 +1024,50 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
       continue;
     }
     /* A Cyrillic word (hyphens between letters included): copy what came
-     * before, convert the word. */
-    size_t start = i;
+     * before, convert the word. Its letters are decoded on the way, for
+     * the common case of a word without hyphen that fits MAXW. */
+    size_t start = i, nw = 0;
+    int hyphen = 0;
     while (i < n) {
+      unsigned char b0 = (unsigned char)t[i];
+      if (b0 >= 0xD0 && b0 <= 0xD4) { /* U+0400..U+053F: by table */
+        uint32_t d = ((uint32_t)(b0 & 0x1F) << 6 | ((unsigned char)t[i + 1] & 0x3F)) - 0x400;
+        if (d < 0x130 && (uz->cy_flags[d] & CY_LETTER)) {
+          if (nw < MAXW) {
+            up[nw] = (uz->cy_flags[d] & CY_UPPER) != 0;
+            w[nw++] = uz->cy_lower[d];
+          }
+          i += 2;
+          continue;
+        }
+      }
       k = tl__utf8_next(t + i, &cp);
       if (cp == '-' && i > start && i + 1 < n) {
         uint32_t nx;
         tl__utf8_next(t + i + 1, &nx);
         if (is_cyrillic_letter(nx)) {
+          hyphen = 1;
           i++;
           continue;
         }
       }
       if (!is_cyrillic_letter(cp) && !(cp >= 0x300 && cp <= 0x36F))
         break;
+      if (nw < MAXW) {
+        up[nw] = (unsigned char)(is_upper(cp) != 0);
+        w[nw++] = lower(cp);
+      }
       i += k;
     }
     st = tl__buf_append(out, t + plain, start - plain);
-    if (!st)
+    if (st)
+      break;
+    if (!hyphen && nw < MAXW) {
+      int guessed = 0;
+      st = cyr_word_cps(uz, run, start, i - start, w, up, nw, apos, out, &guessed);
+    } else {
       st = hyphenated(uz, run, start, i - start, &uz->lex_cyr, 0, cyr_word_fn, &apos, out);
+    }
     plain = i;
   }
   if (!st)

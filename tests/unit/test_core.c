@@ -67,10 +67,59 @@ static void test_utf8(void) {
   CHECK_INT(4, tl__utf8_complete_prefix("abc\xFF", 4));
 }
 
+/* The strict decoder, sequence by sequence: what tl__utf8_valid must say. */
+static int valid_slowly(const char *s, size_t n, size_t *bad) {
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = tl__utf8_decode(s + i, n - i, &cp);
+    if (cp == TL__UTF8_INVALID || cp == TL__UTF8_TRUNCATED) {
+      *bad = i;
+      return 0;
+    }
+    i += k;
+  }
+  return 1;
+}
+
+/* tl__utf8_valid skips blocks of ASCII and two-byte sequences in bulk: on
+ * Cyrillic-like text with a rare bad or longer byte sequence anywhere
+ * (block edges included), it must agree with the strict decoder. */
+static void test_utf8_valid_agrees(void) {
+  static const char *const pieces[] = {
+      "a", " ", "\xD1\x9E", "\xD0\x9F", "\xC2\xAB", "\xE2\x80\x94", "\xF0\x9F\x98\x80",
+      "\xD1", "\x80", "\xC0\xAF", "\xC1\x81", "\xED\xA0\x80", "\xFF", "\xDF\xBF"};
+  unsigned seed = 12345;
+  char text[200];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0;
+    while (n + 4 < sizeof text) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = (seed >> 16) % 10000;
+      /* mostly letters and spaces, now and then something else */
+      size_t p = r < 4500 ? 2 : r < 7000 ? 3 : r < 8500 ? 0 : r < 9900 ? 1
+               : r < 9950 ? 4 : 5 + r % 9;
+      size_t k = strlen(pieces[p]);
+      memcpy(text + n, pieces[p], k);
+      n += k;
+    }
+    seed = seed * 1103515245u + 12345u;
+    size_t len = (seed >> 16) % (n + 1);
+    size_t bad_fast = (size_t)-1, bad_slow = (size_t)-1;
+    int fast = tl__utf8_valid(text, len, &bad_fast);
+    int slow = valid_slowly(text, len, &bad_slow);
+    if (fast != slow || (!fast && bad_fast != bad_slow)) {
+      CHECK_INT(slow, fast);
+      CHECK_INT(bad_slow, bad_fast);
+      return;
+    }
+  }
+}
+
 int main(void) {
   test_status();
   test_ctx();
   test_buf();
   test_utf8();
+  test_utf8_valid_agrees();
   return check_done();
 }
