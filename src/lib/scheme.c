@@ -73,6 +73,7 @@ struct tl__scheme {
   unsigned char cs[CYR_N]; /* CASE_* of each code point of the block */
   unsigned char alpha[CYR_N];
   letter letters[CYR_N];
+  unsigned char simple[CYR_N]; /* the letter has a plain output and no rule */
   rule *rules;
   size_t nrules;
   rev_entry *rev;
@@ -115,11 +116,11 @@ static int is_mark(uint32_t cp) {
 }
 
 /* Case of any code point; the Cyrillic block and ASCII without ICU calls. */
-static int case_of(const tl__scheme *sc, uint32_t cp) {
+static inline int case_of(const tl__scheme *sc, uint32_t cp) {
+  if (cp - CYR_BASE < CYR_N)
+    return sc->cs[cp - CYR_BASE];
   if (cp < 0x80)
     return (cp >= 'A' && cp <= 'Z') ? CASE_UPPER : (cp >= 'a' && cp <= 'z') ? CASE_LOWER : CASE_NONE;
-  if (cp >= CYR_BASE && cp < CYR_BASE + CYR_N)
-    return sc->cs[cp - CYR_BASE];
   if (u_isUUppercase((UChar32)cp))
     return CASE_UPPER;
   if (u_isULowercase((UChar32)cp))
@@ -135,11 +136,11 @@ static int is_apos(const tl__scheme *sc, uint32_t cp) {
 }
 
 /* Letters make words; marks stay with the letter before them. */
-static int is_letter(const tl__scheme *sc, uint32_t cp) {
+static inline int is_letter(const tl__scheme *sc, uint32_t cp) {
+  if (cp - CYR_BASE < CYR_N)
+    return sc->alpha[cp - CYR_BASE];
   if (cp < 0x80)
     return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
-  if (cp >= CYR_BASE && cp < CYR_BASE + CYR_N)
-    return sc->alpha[cp - CYR_BASE];
   return u_isalpha((UChar32)cp) != 0;
 }
 
@@ -638,6 +639,8 @@ static tl_status finish(parser *p) {
       L->first_rule = (uint32_t)i;
     L->nrules++;
   }
+  for (unsigned c = 0; c < CYR_N; c++)
+    sc->simple[c] = sc->letters[c].has_plain && !sc->letters[c].nrules;
   if (sc->reversible) {
     for (unsigned c = 0; c < CYR_N; c++) {
       tl_status st;
@@ -922,15 +925,12 @@ static int rule_matches(const rule *r, const wl *w, size_t nw, size_t i) {
   return 1;
 }
 
-/* Converts one word w[0..nw) of text t; *last is the style of the last word
- * with two cased letters or more. */
+/* Converts one word w[0..nw) of text t, which has cased letters of which
+ * upper are capitals, and combining marks if marks is set; *last is the
+ * style of the last word with two cased letters or more. */
 static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
-                              const wl *w, size_t nw, int *last, tl_buf *out) {
-  int cased = 0, upper = 0;
-  for (size_t i = 0; i < nw; i++) {
-    cased += w[i].cs != CASE_NONE;
-    upper += w[i].cs == CASE_UPPER;
-  }
+                              const wl *w, size_t nw, int cased, int upper,
+                              int marks, int *last, tl_buf *out) {
   int lone = -1; /* style of a word whose only cased letter is a capital */
   /* One reservation a word: no letter writes more than max_out bytes
    * besides its own marks, or than its own bytes when copied. */
@@ -942,7 +942,9 @@ static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
   for (size_t i = 0; i < nw;) {
     const out_str *o = NULL;
     size_t take = 1;
-    if (w[i].lo != NO_LETTER) {
+    if (w[i].lo != NO_LETTER && sc->simple[w[i].lo]) {
+      o = &sc->letters[w[i].lo].plain;
+    } else if (w[i].lo != NO_LETTER) {
       const letter *L = &sc->letters[w[i].lo];
       for (uint32_t r = 0; r < L->nrules; r++) {
         const rule *R = &sc->rules[L->first_rule + r];
@@ -986,7 +988,7 @@ static tl_status convert_word(const tl__scheme *sc, const char *t, size_t n,
     else
       memcpy(dst, sc->pool + o->off[style], o->len[style]);
     dst += o->len[style];
-    for (size_t k = 0; k < take; k++)
+    for (size_t k = 0; marks && k < take; k++)
       if (w[i + k].b2 > w[i + k].b1) {
         memcpy(dst, t + w[i + k].b1, w[i + k].b2 - w[i + k].b1);
         dst += w[i + k].b2 - w[i + k].b1;
@@ -1048,12 +1050,20 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, int chec
     }
     /* A word: letters, each with the marks that follow it. */
     size_t nw = 0, start = i;
-    int any = 0;
+    int any = 0, cased = 0, upper = 0, marks = 0;
     while (i < n) {
-      k = dec(t + i, n - i, &cp);
-      if (check && !cp_safe(cp)) {
-        st = NEEDS_NFC;
-        break;
+      unsigned char b0 = (unsigned char)t[i];
+      if ((b0 == 0xD0 || b0 == 0xD1) && i + 1 < n) {
+        /* U+0400..U+047F, two bytes: the table says all (these code
+         * points are NFC-safe, see cp_safe). */
+        cp = ((b0 & 0x1Fu) << 6) | ((unsigned char)t[i + 1] & 0x3Fu);
+        k = 2;
+      } else {
+        k = dec(t + i, n - i, &cp);
+        if (check && !cp_safe(cp)) {
+          st = NEEDS_NFC;
+          break;
+        }
       }
       if (is_letter(sc, cp)) {
         if (nw == cap) {
@@ -1076,10 +1086,13 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, int chec
         } else
           x->lo = NO_LETTER;
         x->cs = (uint8_t)case_of(sc, cp);
+        cased += x->cs != CASE_NONE;
+        upper += x->cs == CASE_UPPER;
         x->b0 = i;
         x->b1 = x->b2 = i + k;
       } else if (cp >= 0x300 && is_mark(cp)) {
         w[nw - 1].b2 = i + k;
+        marks = 1;
       } else
         break;
       i += k;
@@ -1089,14 +1102,11 @@ static tl_status forward(const tl__scheme *sc, const char *t, size_t n, int chec
     if (!any) {
       st = put(out, t + start, i - start);
       /* Non-Cyrillic words still tell a lone capital what case to take. */
-      int cased = 0, upper = 0;
-      for (size_t j = 0; j < nw; j++)
-        cased += w[j].cs != CASE_NONE, upper += w[j].cs == CASE_UPPER;
       if (cased >= 2)
         last = upper == cased ? STYLE_UPPER : STYLE_TITLE;
       continue;
     }
-    st = convert_word(sc, t, n, w, nw, &last, out);
+    st = convert_word(sc, t, n, w, nw, cased, upper, marks, &last, out);
   }
   if (w != stackw)
     free(w);
