@@ -1497,6 +1497,22 @@ static int is_boundary(UChar c, UChar next) {
   }
 }
 
+/* The detector's vote on the words of one segment of one script, bytes
+ * span[0..1) of norm: +/- up to DETECT_VOTE for Uzbek / the other language. */
+#define DETECT_VOTE 6
+static int detect_vote(const tl_speller *sp, const size_t span[2], int scr) {
+  tl_lang dl;
+  double conf; /* in [0, 1] */
+  size_t letters;
+  tl__detect_span(sp->norm.data + span[0], span[1] - span[0], &dl, &conf, &letters);
+  int vote = (int)(conf * DETECT_VOTE + 0.5);
+  if (dl == (scr == SC_LATN ? TL_LANG_UZ_LATN : TL_LANG_UZ_CYRL))
+    return vote;
+  if (dl == (scr == SC_LATN ? TL_LANG_EN : TL_LANG_RU))
+    return -vote;
+  return 0;
+}
+
 /* Checks line text[off..off+n) (no line end), whose normalized form is
  * norm[noff..noff+nn). */
 static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size_t nn) {
@@ -1625,8 +1641,13 @@ static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size
   int *seg_score = NULL;
   if (sp->lang == TL_LANG_UNKNOWN) {
     seg_score = calloc((size_t)nseg * SC_N, sizeof *seg_score);
-    if (!seg_score)
+    size_t *seg_span = malloc((size_t)nseg * SC_N * 2 * sizeof *seg_span);
+    if (!seg_score || !seg_span) {
+      free(seg_score);
+      free(seg_span);
       return tl__fail(ck->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    }
+    memset(seg_span, 0xFF, (size_t)nseg * SC_N * 2 * sizeof *seg_span);
     int line_score[SC_N] = {0, 0};
     for (size_t i = 0; i < nt; i++) {
       tok *t = &sp->toks[i];
@@ -1644,31 +1665,31 @@ static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size
       line_score[t->script] += t->score;
     }
     /* The language detector (detect.c) on each segment's words of each
-     * script, weighted by its confidence. */
+     * script, weighted by its confidence: a vote of at most DETECT_VOTE.
+     * Where the words' own evidence outweighs any vote (a sentence of
+     * function words), the vote cannot change the segment's decision, nor
+     * call for the dictionaries' evidence below (|score| > 6 either way), so
+     * it is left pending: asked only if the line's total then needs it. */
+    for (size_t i = 0; i < nt; i++) {
+      const tok *t = &sp->toks[i];
+      size_t *sb = &seg_span[2 * (t->seg * SC_N + t->script)];
+      if (sb[0] == (size_t)-1)
+        sb[0] = sp->nbyte[t->u0];
+      sb[1] = sp->nbyte[t->u1];
+    }
+    int pending[SC_N] = {0, 0};
     for (int g = 0; g < nseg; g++) {
       for (int scr = 0; scr < SC_N; scr++) {
-        size_t a = (size_t)-1, b = 0;
-        for (size_t i = 0; i < nt; i++) {
-          const tok *t = &sp->toks[i];
-          if (t->seg != g || t->script != scr)
-            continue;
-          if (a == (size_t)-1)
-            a = sp->nbyte[t->u0];
-          b = sp->nbyte[t->u1];
-        }
-        if (a == (size_t)-1)
+        int idx = g * SC_N + scr;
+        if (seg_span[2 * idx] == (size_t)-1)
           continue;
-        tl_lang dl;
-        double conf;
-        size_t letters;
-        tl__detect_span(sp->norm.data + a, b - a, &dl, &conf, &letters);
-        int vote = (int)(conf * 6 + 0.5);
-        int v = 0;
-        if (dl == (scr == SC_LATN ? TL_LANG_UZ_LATN : TL_LANG_UZ_CYRL))
-          v = vote;
-        else if (dl == (scr == SC_LATN ? TL_LANG_EN : TL_LANG_RU))
-          v = -vote;
-        seg_score[g * SC_N + scr] += v;
+        if (seg_score[idx] > 6 + DETECT_VOTE || seg_score[idx] < -6 - DETECT_VOTE) {
+          pending[scr]++;
+          continue;
+        }
+        int v = detect_vote(sp, seg_span + 2 * idx, scr);
+        seg_span[2 * idx] = (size_t)-1; /* done */
+        seg_score[idx] += v;
         line_score[scr] += v;
       }
     }
@@ -1701,6 +1722,22 @@ static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size
       line_score[t->script] += t->dict_vote;
       t->dict_vote = 0;
     }
+    /* The pending votes, where they could change the sign of the line's
+     * total (which decides the segments without evidence and the next line
+     * without any). */
+    for (int scr = 0; scr < SC_N; scr++) {
+      if (!pending[scr] || line_score[scr] > DETECT_VOTE * pending[scr] ||
+          line_score[scr] < -DETECT_VOTE * pending[scr])
+        continue;
+      for (int g = 0; g < nseg; g++) {
+        int idx = g * SC_N + scr;
+        if (seg_span[2 * idx] == (size_t)-1)
+          continue;
+        int v = detect_vote(sp, seg_span + 2 * idx, scr);
+        seg_score[idx] += v;
+        line_score[scr] += v;
+      }
+    }
     for (int scr = 0; scr < SC_N; scr++) {
       int uz = scr == SC_LATN ? DI_UZL : DI_UZC, other = scr == SC_LATN ? DI_EN : DI_RU;
       if (line_score[scr] > 0)
@@ -1709,6 +1746,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size
         line_lang[scr] = other;
       sp->last_lang[scr] = line_lang[scr];
     }
+    free(seg_span);
   }
   for (size_t i = 0; i < nt && !st; i++) {
     const tok *t = &sp->toks[i];
