@@ -168,6 +168,24 @@ with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
   check "zip = folder run" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x2"
   "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/x3"
   check "tar.gz -> folder" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x3"
+  # A truncated archive (a download cut short): exit 2, the error names the
+  # archive and the byte offset, and no DST is left behind; a DST that was
+  # there before keeps its files.
+  head -c $(( $(wc -c < "$tmp/in.tar.gz") / 2 )) "$tmp/in.tar.gz" > "$tmp/cut.tar.gz"
+  head -c $(( $(wc -c < "$tmp/in.zip") / 2 )) "$tmp/in.zip" > "$tmp/cut.zip"
+  for a in cut.tar.gz cut.zip; do
+    "$T" batch -q -t uz-Latn "$tmp/$a" "$tmp/cut-out" 2> "$tmp/err"
+    check "$a -> folder: exit 2" [ $? = 2 ]
+    check "$a: archive and byte offset named" grep -Eq "$a: damaged archive at byte offset [1-9][0-9]*" "$tmp/err"
+    check "$a -> folder: no DST" [ ! -e "$tmp/cut-out" ]
+    "$T" batch -q -t uz-Latn "$tmp/$a" "$tmp/new/sub/o.${a#cut.}" 2> "$tmp/err"
+    check "$a -> archive: exit 2" [ $? = 2 ]
+    check "$a -> archive: no DST, staging or folder made" [ ! -e "$tmp/new" ]
+  done
+  cp -r "$tmp/x3" "$tmp/x3.before"
+  "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/cut.tar.gz" "$tmp/x3" 2> "$tmp/err"
+  check "cut archive into an existing DST: exit 2" [ $? = 2 ]
+  check "cut archive into an existing DST: its files kept" diff -r "$tmp/x3.before" "$tmp/x3"
   # Hard links keep their content; symbolic links stay in archives only.
   mkdir -p "$tmp/hl" && echo "Тошкент" > "$tmp/hl/a.txt" && ln "$tmp/hl/a.txt" "$tmp/hl/b.txt" && ln -s a.txt "$tmp/hl/c.txt"
   tar cf "$tmp/hl.tar" -C "$tmp/hl" .
@@ -272,6 +290,22 @@ if [ "$MODE" = kill ]; then
   done1=$(grep -vc '^#' "$tmp/out/.translit-manifest")
   echo "killed after $done1 of 2001 files"
   check "killed midway" [ "$done1" -lt 2001 ]
+  # What a kill leaves: each file under its real name is complete, and each
+  # manifest record names such a file, of the recorded size.
+  res=0
+  for f in $(cd "$tmp/out" && find . -type f ! -name '.translit-*'); do
+    cmp -s "$tmp/ref/$f" "$tmp/out/$f" || { echo "  partial: $f" >&2; res=1; }
+  done
+  check "after kill -9: no partial file under a real name" [ $res = 0 ]
+  check "after kill -9: the manifest names only complete files" python3 - "$tmp/out" <<'EOF'
+import os, sys
+d = sys.argv[1]
+for line in open(os.path.join(d, ".translit-manifest"), encoding="utf-8", errors="surrogateescape"):
+    if line.startswith("#") or not line.endswith("\n"):
+        continue
+    f = line.rstrip("\n").split(" ", 6)
+    assert os.path.getsize(os.path.join(d, f[6])) == int(f[3]), line
+EOF
   "$T" batch -j2 -t uz-Latn --field title "$tmp/src" "$tmp/out" 2> "$tmp/err"
   check "rerun: exit 0" [ $? = 0 ]
   check "rerun resumed" grep -q "[1-9][0-9]* unchanged" "$tmp/err"
