@@ -762,20 +762,8 @@ static tl_status dict_load(tl_ctx *ctx, tl_speller *sp, int di) {
 
 /* Splits a list (newsroom or personal file) into words and adds each to the
  * list of its script. Lines: one word or name a line, '#' starts a comment. */
-static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
-                           const char *text, size_t len) {
-  size_t bad;
-  if (!tl__utf8_valid(text, len, &bad)) {
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < bad; i++)
-      if (text[i] == '\n')
-        line++, col = 1;
-      else if (((unsigned char)text[i] & 0xC0) != 0x80)
-        col++;
-    return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
-                       "%s:%zu:%zu: invalid UTF-8 in a word list", name, line,
-                       col);
-  }
+static tl_status parse_list(tl_ctx *ctx, tl_speller *sp, const char *text,
+                            size_t len) {
   size_t i = 0;
   while (i < len) {
     size_t e = i;
@@ -838,6 +826,35 @@ static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
     i = e + 1;
   }
   return TL_OK;
+}
+
+/* A word list as the text to check is read: NFC and without invisible
+ * characters (a list saved in NFD, as some editors do, or with soft
+ * hyphens, still matches), by the normalizer. Apostrophes are left to
+ * parse_list, which writes them as each dictionary does. */
+static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
+                           const char *text, size_t len) {
+  size_t bad;
+  if (!tl__utf8_valid(text, len, &bad)) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++)
+      if (text[i] == '\n')
+        line++, col = 1;
+      else if (((unsigned char)text[i] & 0xC0) != 0x80)
+        col++;
+    return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
+                       "%s:%zu:%zu: invalid UTF-8 in a word list", name, line,
+                       col);
+  }
+  tl_normalize_options no;
+  tl_normalize_options_init(&no);
+  no.flags = TL_NORM_KEEP_SPACES | TL_NORM_NO_APOSTROPHES | TL_NORM_NO_LOOKALIKES;
+  tl_buf nfc = TL_BUF_INIT;
+  tl_status s = tl_normalize(ctx, &no, text, len, &nfc, NULL, NULL);
+  if (!s)
+    s = parse_list(ctx, sp, nfc.data ? nfc.data : "", nfc.len);
+  tl_buf_free(&nfc);
+  return s;
 }
 
 tl_status tl_speller_new(tl_ctx *ctx, const tl_speller_options *opts,

@@ -177,6 +177,40 @@ static void test_normalize_first(tl_ctx *ctx, const char *cache) {
   tl_speller_free(auto_sp);
   tl_speller_free(uz);
   tl_speller_free(ru);
+
+  /* A personal list saved in NFD (й = и + U+0306, ё = е + U+0308) or with
+   * a soft hyphen matches the text in NFC, and the other way round. */
+  char path[] = "/tmp/tl-spell-personal-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0)
+    return;
+  const char *list = "# site names\nЗии\xCC\x86\xD0\xB5\xCC\x88хон\nТош\xC2\xADбулоқ\n";
+  CHECK_INT((long)strlen(list), (long)write(fd, list, strlen(list)));
+  close(fd);
+  tl_speller_options o;
+  tl_speller_options_init(&o);
+  o.lang = TL_LANG_RU;
+  o.flags = TL_SPELL_NO_SUGGEST;
+  o.cache_dir = cache;
+  const char *files[1] = {path};
+  o.personal_files = files;
+  o.n_personal_files = 1;
+  tl_speller *p = NULL;
+  CHECK_INT(TL_OK, tl_speller_new(ctx, &o, &p));
+  if (p) {
+    found r = {"", 0};
+    const char *x = "Зийёхон и Ташбулоқ и Тошбулоқ, Зии\xCC\x86\xD0\xB5\xCC\x88хон";
+    CHECK_INT(TL_OK, tl_speller_check(ctx, p, x, strlen(x), collect, &r));
+    CHECK_STR("Ташбулоқ@18/10+8:1:11 ru;", r.text);
+    /* tl_speller_add reads its word the same way. */
+    CHECK_INT(TL_OK, tl_speller_add(ctx, p, "Ташбу\xC2\xADлоқ", strlen("Ташбу\xC2\xADлоқ")));
+    found q2 = {"", 0};
+    CHECK_INT(TL_OK, tl_speller_check(ctx, p, x, strlen(x), collect, &q2));
+    CHECK_STR("", q2.text);
+  }
+  tl_speller_free(p);
+  unlink(path);
 }
 
 static int write_file(const char *path, const char *text) {
