@@ -9,12 +9,6 @@
 #include <string.h>
 #include <unicode/uchar.h>
 
-int tl__is_apostrophe(uint32_t cp) {
-  return cp == '\'' || cp == '`' || cp == 0x2018 || cp == 0x2019 ||
-         cp == 0x02BB || cp == 0x02BC || cp == 0x02BD || cp == 0x2032 ||
-         cp == 0x00B4;
-}
-
 size_t tl__lower_cps(const char *s, size_t n, uint32_t *out, size_t max,
                      uint32_t canon_apos) {
   size_t k = 0;
@@ -25,7 +19,11 @@ size_t tl__lower_cps(const char *s, size_t n, uint32_t *out, size_t max,
       return (size_t)-1;
     if (canon_apos && tl__is_apostrophe(cp))
       cp = canon_apos;
-    else
+    else if (cp < 0x80) /* ASCII and basic Cyrillic without ICU (startup) */
+      cp = cp - 'A' < 26u ? cp + 32 : cp;
+    else if (cp >= 0x410 && cp < 0x430)
+      cp += 0x20;
+    else if (!(cp >= 0x430 && cp < 0x460))
       cp = (uint32_t)u_tolower((UChar32)cp);
     out[k++] = cp;
     i += len;

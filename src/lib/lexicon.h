@@ -29,7 +29,12 @@ typedef struct tl__lexicon {
 } tl__lexicon;
 
 /* Is cp one of the apostrophe spellings (' ‘ ’ ` ʼ ʻ ′)? */
-int tl__is_apostrophe(uint32_t cp);
+static inline int tl__is_apostrophe(uint32_t cp) {
+  if (cp < 0x80)
+    return cp == '\'' || cp == '`';
+  return cp == 0x2018 || cp == 0x2019 || cp == 0x02BB || cp == 0x02BC ||
+         cp == 0x02BD || cp == 0x2032 || cp == 0x00B4;
+}
 
 /* Parses a lexicon held in memory and appends its entries. Errors (TL_ESYNTAX,
  * TL_EUTF8) name name:line. */

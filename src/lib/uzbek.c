@@ -135,13 +135,17 @@ static int is_cyrillic_letter(uint32_t c) {
          (c >= 0x500 && c <= 0x52F);
 }
 
-static int is_latin_letter(uint32_t c) {
+static int is_latin_letter_slow(uint32_t c) {
+  return c >= 0xC0 && u_isalpha((UChar32)c) &&
+         ublock_getCode((UChar32)c) != UBLOCK_CYRILLIC;
+}
+
+static inline int is_latin_letter(uint32_t c) {
   if (c < 0x80)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
   if (c >= 0x400 && c <= 0x52F)
     return 0;
-  return c >= 0xC0 && u_isalpha((UChar32)c) &&
-         ublock_getCode((UChar32)c) != UBLOCK_CYRILLIC;
+  return is_latin_letter_slow(c);
 }
 
 static int is_any_letter(uint32_t c) {
@@ -1123,8 +1127,8 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
   int prev_vowel = 0, at_start = 1;
   for (size_t i = 0; i < n && nu < MAXW;) {
     unit *x = &u[nu];
-    memset(x, 0, sizeof *x);
     x->start = (unsigned char)i;
+    x->vowel = x->ambiguous = 0; /* x->own is set only when used */
     uint32_t c = w[i], c1 = i + 1 < n ? w[i + 1] : 0, c2 = i + 2 < n ? w[i + 2] : 0;
     int ctx_vowel = at_start || prev_vowel; /* start of word or after a vowel */
     size_t len = 1;
@@ -1174,7 +1178,8 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
     } else if (c < 0x80 && c >= 'a' && c <= 'z') {
       spec = SP_LETTER + (int)(c - 'a');
       x->vowel = lat_vowel(c);
-      x->consonant = strchr("lntrzdpbfmvkg", (int)c) != NULL;
+      /* l n t r z d p b f m v k g take a soft sign after them */
+      x->consonant = (0x22ABC6Au >> (c - 'a')) & 1u;
     } else {
       spec = -1; /* not a Latin letter: kept as it is */
     }
@@ -1445,11 +1450,9 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
   }
   /* A lexicon stem wins over the dictionary, so that every form of a word
    * is spelled alike in one article (Polsha, Polshada -> Польша, Польшада). */
-  search *s = NULL;
+  search search_mem, *s = NULL;
   if (whole == TL__TRIE_NONE && lstem == TL__TRIE_NONE && uz->have_dict) {
-    s = malloc(sizeof *s);
-    if (!s)
-      return TL_ENOMEM;
+    s = &search_mem;
     s->uz = uz;
     s->u = u;
     s->nu = nu;
@@ -1468,7 +1471,6 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     /* Written exactly as the entry (MGs, iPhone-like shapes): its case. */
     const char *c = uz->lex.e[whole].cyr;
     tl_status st0 = tl__buf_puts(out, c);
-    free(s);
     *guessed = 0;
     return st0;
   }
@@ -1529,7 +1531,6 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       if (u[i].start < stem_end)
         guess |= u[i].ambiguous;
   }
-  free(s);
   tl_status st = emit_cps(&o, out);
   if (!st && guess && run->notes) {
     char tmp[MAXW * 16];
@@ -1549,9 +1550,10 @@ static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
   return lat_word(uz, run, start, len, out);
 }
 
-/* Latin -> Cyrillic of one sentence or line. */
+/* Latin -> Cyrillic of one sentence or line; *english (unless NULL) is set
+ * if it has an English function word (see has_english_word). */
 static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
-                          size_t to, tl_buf *out);
+                          size_t to, int *english, tl_buf *out);
 
 /* End of the sentence that starts at i: after . ! ? followed by a space, or
  * after a line end. */
@@ -1565,50 +1567,68 @@ static size_t sentence_end(const char *t, size_t n, size_t i) {
   return n;
 }
 
-/* Does t[0..n) contain an English function word, which Uzbek never has?
- * A cheap filter before the language model is asked. */
-static int has_english_word(const char *t, size_t n) {
-  /* The words packed as little-endian integers of their lowercase bytes. */
+/* English function words, which Uzbek never has, packed as little-endian
+ * integers of their lowercase bytes: a cheap filter before the language
+ * model is asked whether a sentence is English. */
 #define W2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
 #define W3(a, b, c) (W2(a, b) | (uint64_t)(c) << 16)
 #define W4(a, b, c, d) (W3(a, b, c) | (uint64_t)(d) << 24)
 #define W5(a, b, c, d, e) (W4(a, b, c, d) | (uint64_t)(e) << 32)
-  static const uint64_t words[] = {
-      W2('o', 'f'), W2('i', 's'), W3('t', 'h', 'e'), W3('a', 'n', 'd'),
-      W3('a', 'r', 'e'), W3('w', 'a', 's'), W3('f', 'o', 'r'), W3('h', 'a', 's'),
-      W4('w', 'e', 'r', 'e'), W4('w', 'i', 't', 'h'), W4('t', 'h', 'i', 's'),
-      W4('t', 'h', 'a', 't'), W4('f', 'r', 'o', 'm'), W4('h', 'a', 'v', 'e'),
-      W4('t', 'h', 'e', 'y'), W4('w', 'i', 'l', 'l'), W4('b', 'e', 'e', 'n'),
-      W5('w', 'h', 'i', 'c', 'h'), W5('t', 'h', 'e', 'i', 'r'),
-      W5('t', 'h', 'e', 'r', 'e'), W5('w', 'o', 'u', 'l', 'd')};
+static const uint64_t english_words[] = {
+    W2('o', 'f'), W2('i', 's'), W3('t', 'h', 'e'), W3('a', 'n', 'd'),
+    W3('a', 'r', 'e'), W3('w', 'a', 's'), W3('f', 'o', 'r'), W3('h', 'a', 's'),
+    W4('w', 'e', 'r', 'e'), W4('w', 'i', 't', 'h'), W4('t', 'h', 'i', 's'),
+    W4('t', 'h', 'a', 't'), W4('f', 'r', 'o', 'm'), W4('h', 'a', 'v', 'e'),
+    W4('t', 'h', 'e', 'y'), W4('w', 'i', 'l', 'l'), W4('b', 'e', 'e', 'n'),
+    W5('w', 'h', 'i', 'c', 'h'), W5('t', 'h', 'e', 'i', 'r'),
+    W5('t', 'h', 'e', 'r', 'e'), W5('w', 'o', 'u', 'l', 'd')};
 #undef W2
 #undef W3
 #undef W4
 #undef W5
-  for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)t[i];
-    if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+
+static inline int ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* Is t[a..b) (ASCII letters) an English function word? */
+static int english_word(const char *t, size_t a, size_t b) {
+  if (b - a < 2 || b - a > 5)
+    return 0;
+  uint64_t key = 0;
+  for (size_t i = a; i < b; i++)
+    key |= (uint64_t)((unsigned char)t[i] | 0x20) << (8 * (i - a));
+  for (size_t k = 0; k < sizeof english_words / sizeof english_words[0]; k++)
+    if (english_words[k] == key)
+      return 1;
+  return 0;
+}
+
+/* Does t[from..to) contain an English function word as a token? Only the
+ * tokens that start in t[a..b) (a word inside it) are looked at. */
+static int has_english_word_in(const char *t, size_t from, size_t to, size_t a, size_t b) {
+  for (size_t i = a; i < b;) {
+    if (!ascii_letter((unsigned char)t[i])) {
       i++;
       continue;
     }
-    size_t a = i;
-    uint64_t key = 0;
-    while (i < n) {
-      c = (unsigned char)t[i];
-      if (!(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80))
-        break;
-      if (i - a < 6)
-        key |= (uint64_t)(c | 0x20) << (8 * (i - a));
+    size_t r = i;
+    while (i < b && ascii_letter((unsigned char)t[i]))
       i++;
-    }
-    size_t len = i - a;
-    if (len < 2 || len > 5)
-      continue;
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-      if (words[k] == key)
-        return 1;
+    /* A token starts at an ASCII letter and goes on over letters and
+     * non-ASCII bytes (“the counts, the” does not): r must not continue
+     * one that began before it, and the run must end the token. */
+    size_t j = r;
+    while (j > from && (unsigned char)t[j - 1] >= 0x80)
+      j--;
+    int before = j > from && ascii_letter((unsigned char)t[j - 1]);
+    int after = i < to && (ascii_letter((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80);
+    if (!before && !after && english_word(t, r, i))
+      return 1;
   }
   return 0;
+}
+
+static int has_english_word(const char *t, size_t n) {
+  return has_english_word_in(t, 0, n, 0, n);
 }
 
 /* Does t[0..n) hold a word with an Uzbek case ending or oʻ/gʻ (an Uzbek
@@ -1645,6 +1665,17 @@ static int has_uzbek_word(const char *t, size_t n) {
   return 0;
 }
 
+/* Is t[0..n), which has an English function word, plainly English? */
+static int english_sentence(const char *t, size_t n) {
+  if (has_uzbek_word(t, n))
+    return 0;
+  tl_lang lang = TL_LANG_UNKNOWN;
+  double conf = 0;
+  size_t letters = 0;
+  tl__detect_span(t, n, &lang, &conf, &letters);
+  return lang == TL_LANG_EN && conf >= 0.95 && letters >= 20;
+}
+
 tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) {
   /* Sentences that are plainly English (a quote, an English paragraph in an
    * Uzbek article) are left in Latin: they are not Uzbek words. The bar is
@@ -1652,22 +1683,32 @@ tl_status tl__uz_to_cyrillic(const tl__uz *uz, const tl__run *run, tl_buf *out) 
   tl_status st = TL_OK;
   for (size_t i = 0; i < run->len && !st;) {
     size_t e = sentence_end(run->text, run->len, i);
-    tl_lang lang = TL_LANG_UNKNOWN;
-    double conf = 0;
-    size_t letters = 0;
-    if (has_english_word(run->text + i, e - i) && !has_uzbek_word(run->text + i, e - i))
-      tl__detect_span(run->text + i, e - i, &lang, &conf, &letters);
-    if (lang == TL_LANG_EN && conf >= 0.95 && letters >= 20)
-      st = tl__buf_append(out, run->text + i, e - i);
-    else
-      st = lat_span(uz, run, i, e, out);
+    const char *t = run->text + i;
+    if (run->notes) {
+      /* Review notes cannot be taken back: decide first. */
+      if (has_english_word(t, e - i) && english_sentence(t, e - i))
+        st = tl__buf_append(out, t, e - i);
+      else
+        st = lat_span(uz, run, i, e, NULL, out);
+    } else {
+      /* Convert, noting English function words on the way (one pass over
+       * the text); the rare sentence that has some is then judged, and
+       * put back as it was if it is English. */
+      size_t mark = out->len;
+      int english = 0;
+      st = lat_span(uz, run, i, e, &english, out);
+      if (!st && english && english_sentence(t, e - i)) {
+        out->len = mark;
+        st = tl__buf_append(out, t, e - i);
+      }
+    }
     i = e;
   }
   return st;
 }
 
 static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
-                          size_t to, tl_buf *out) {
+                          size_t to, int *english, tl_buf *out) {
   const char *t = run->text;
   size_t n = to, i = from, plain = from;
   tl_status st = TL_OK;
@@ -1689,9 +1730,11 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
       tl__utf8_next(t + j, &before);
     }
     uint32_t prev = 0;
+    int ascii = 1; /* ASCII letters only */
     while (i < n) {
       k = tl__utf8_next(t + i, &cp);
       if (is_latin_letter(cp) || (cp >= 0x300 && cp <= 0x36F)) {
+        ascii &= cp < 0x80;
         prev = cp;
         i += k;
         continue;
@@ -1716,6 +1759,7 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
             (og && count == 1 && (cp == TL__OKINA || !closes_quote))) {
           prev = cp;
           i = j;
+          ascii = 0;
           continue;
         }
       }
@@ -1725,11 +1769,15 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
         if (is_latin_letter(nx)) {
           prev = '-';
           i += 1;
+          ascii = 0;
           continue;
         }
       }
       break;
     }
+    /* (a word of more than five ASCII letters holds no function word) */
+    if (english && !*english && (i - start <= 5 || !ascii))
+      *english = has_english_word_in(t, from, to, start, i);
     st = tl__buf_append(out, t + plain, start - plain);
     if (!st)
       st = hyphenated(uz, run, start, i - start, &uz->lex_lat, TL__TUTUQ, lat_word_fn,
