@@ -304,6 +304,58 @@ static void test_runs(void) {
   CHECK_INT(0, system(cmd));
 }
 
+/* Many files: outputs reach the disk and the manifest in groups (a
+ * checkpoint every 256 files); at the end every file is there, complete,
+ * with its record, and no temporary file is left. */
+static void test_checkpoints(void) {
+  snprintf(root, sizeof root, "/tmp/tl-test-batch-ck-%d", (int)getpid());
+  mkdir(root, 0755);
+  char rel[64], text[64];
+  const int n = 300;
+  for (int i = 0; i < n; i++) {
+    snprintf(rel, sizeof rel, "src/%d/f%d.txt", i % 3, i);
+    int k = snprintf(text, sizeof text, "Мақола %d\n", i);
+    put(rel, text, (size_t)k);
+  }
+  seen s;
+  tl_batch_stats st;
+  CHECK_INT(TL_OK, run("out", 0, 0, 0, TL_LANG_UZ_LATN, &s, &st));
+  CHECK_INT(n, s.n[TL_BATCH_CONVERTED]);
+  CHECK_INT(n, (int)st.files[TL_BATCH_CONVERTED]);
+  char *man = slurp("out/.translit-manifest");
+  CHECK(man != NULL);
+  int records = 0, sizes_ok = 0;
+  for (char *line = man; man && *line;) {
+    char *nl = strchr(line, '\n');
+    CHECK(nl != NULL); /* whole lines only */
+    if (!nl)
+      break;
+    tl__manifest_rec r;
+    if (*line != '#' && tl__manifest_parse(line, (size_t)(nl - line), &r)) {
+      char p[512];
+      struct stat sb;
+      snprintf(p, sizeof p, "%s/out/%s", root, r.path);
+      records++;
+      sizes_ok += stat(p, &sb) == 0 && (unsigned long long)sb.st_size == r.out_size;
+      free(r.path);
+    }
+    line = nl + 1;
+  }
+  free(man);
+  CHECK_INT(n, records);
+  CHECK_INT(n, sizes_ok);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "test -z \"$(find '%s/out' -name '.translit-tmp-*')\"", root);
+  CHECK_INT(0, system(cmd));
+  char *got = slurp("out/2/f299.txt");
+  CHECK_STR("Maqola 299\n", got);
+  free(got);
+  CHECK_INT(TL_OK, run("out", 0, 0, 0, TL_LANG_UZ_LATN, &s, &st));
+  CHECK_INT(n, s.n[TL_BATCH_UNCHANGED]);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+  CHECK_INT(0, system(cmd));
+}
+
 int main(void) {
   tl_ctx_new(&ctx);
   test_shard();
@@ -313,6 +365,7 @@ int main(void) {
   test_safe_path();
   test_types();
   test_runs();
+  test_checkpoints();
   tl_ctx_free(ctx);
   return check_done();
 }
