@@ -227,6 +227,45 @@ static size_t scan_number(const char *s, size_t n, size_t i, char *out,
   return j;
 }
 
+/* Romanizations differ where one language reads a Latin letter another
+ * way: c before e/i is k in loans through Russian (Macedonia, Македония),
+ * g before e/i is dzh in English names (Rangers, Рейнджерс), an initial h
+ * is g in Russian (Hamilton, Гамильтон) and w is often a vowel (Wayne,
+ * Уэйн). Each spelling that yields another skeleton becomes a variant key. */
+static void push_variants(keyvec *k, const char *fold, size_t fl,
+                          const char *sk, size_t kl) {
+  char v[256], vs[8];
+  if (fl >= sizeof v)
+    return;
+  for (int kind = 0; kind < 4; kind++) {
+    size_t o = 0;
+    int changed = 0;
+    for (size_t i = 0; i < fl; i++) {
+      char c = fold[i], nx = i + 1 < fl ? fold[i + 1] : 0;
+      int soft = nx == 'e' || nx == 'i' || nx == 'y';
+      if (kind == 0 && c == 'c' && soft && (i == 0 || fold[i - 1] != 's')) {
+        v[o++] = 'k', changed = 1;
+      } else if (kind == 1 && c == 'g' && soft && (i == 0 || fold[i - 1] != 'n')) {
+        v[o++] = 'j', changed = 1;
+      } else if (kind == 2 && i == 0 && (c == 'h' || c == 'g')) {
+        v[o++] = c == 'h' ? 'g' : 'h', changed = 1;
+      } else if (kind == 3 && c == 'w') {
+        v[o++] = 'u', changed = 1;
+      } else {
+        v[o++] = c;
+      }
+    }
+    if (!changed)
+      continue;
+    size_t vl = tl__word_skeleton(v, o, vs);
+    if (vl >= 2 && (vl != kl || memcmp(vs, sk, vl) != 0)) {
+      kv_push(k, make_key(TL__KEY_VARIANT, vs, vl));
+      if (vl == 4)
+        kv_push(k, make_key(TL__KEY_VARIANT, vs, 3));
+    }
+  }
+}
+
 size_t tl__text_keys(const char *s, size_t n, uint32_t **keys) {
   keyvec k = {0};
   char fold[256], sk[8], num[64];
@@ -280,7 +319,7 @@ size_t tl__text_keys(const char *s, size_t n, uint32_t **keys) {
        * forms and derivations (Buxoro / Бухарская: bhr / bhrs). */
       if (kl == 4)
         kv_push(&k, make_key(TL__KEY_WORD, sk, 3));
-
+      push_variants(&k, fold, fl, sk, kl);
     }
     i = j;
   }
@@ -782,11 +821,14 @@ static tl_lang detect_lang(tl_ctx *ctx, const char *s, size_t n) {
 /* The comparison keys of one unit (a sentence, two sentences, a paragraph):
  * its own keys, the same plus their lexicon translations into the other
  * side's language, their weight and the unit's length in characters. */
+#define TL__LEN_TAB 2048
+
 typedef struct kset {
   uint32_t *k, *e;
   float *kw; /* weight of each key of k */
   size_t nk, ne;
   double w, len;
+  double loglen; /* log(len + 1) */
   double cnt; /* number of sentences */
   int cross;  /* two sentences of different paragraphs */
 } kset;
@@ -885,6 +927,7 @@ static int kset_union(const kset *x, const kset *y, kset *out) {
   for (size_t i = 0; i < out->nk; i++)
     out->w += out->kw[i];
   out->len = x->len + y->len + 1;
+  out->loglen = log(out->len + 1);
   out->cnt = x->cnt + y->cnt;
   return 0;
 }
@@ -950,6 +993,7 @@ static int seq_build(seq *s, const kset *sent, const size_t *first, size_t n) {
         o->w += pk[q].w;
       }
     o->ne = kv_sort_unique(o->e, ne);
+    o->loglen = log(o->len + 1);
     free(pk);
   }
   for (size_t u = 0; u + 1 < n; u++)
@@ -973,6 +1017,17 @@ typedef struct costctx {
   double skip_share; /* skip = sim_w * (1 - typical share * skip_share) */
   double len_w;   /* weight of the length term */
   double norm;    /* mean key weight of a sentence */
+  /* The sentence level scores a link by log-likelihood ratios (llr set):
+   * how much likelier its length ratio and its shared keys are for a
+   * translation than for a neighbouring sentence it does not translate.
+   * A skipped sentence costs the -log prior of a skip, a link the -log
+   * prior of its kind minus those ratios. */
+  int llr;
+  double inv_ratio;      /* 1 / ratio */
+  const double *norm_tab; /* per length: -0.5 log(vt / vf) of len_llr */
+  double lmu;            /* mean log length ratio (B per A) */
+  double c11, c10, c21, c22; /* -log priors of the link kinds */
+  double sh0, sh_lo, sh_hi, sh_cap; /* share LLR: zero point, slopes, cap */
   /* While a DP runs: may unit i of A share any key with unit j of B? One
    * byte per cell of the band (row i: columns ov_lo[i] ..), 1 = maybe. */
   const float *ovx, *ovy; /* per cell: weight of A's keys B has, of B's A has */
@@ -1009,6 +1064,80 @@ static const kset *unit(const seq *s, size_t i, size_t a) {
   return a == 1 ? &s->one[i] : &s->two[i];
 }
 
+/* Log-likelihood ratio of a length pair: translations have a log length
+ * ratio near the document's with a variance that shrinks with the length
+ * (0.01 + 2.4 / length, measured on news translations ru, en, uz); for
+ * neighbours that are no translation of each other its spread is about 0.8. */
+static double len_llr(const costctx *cc, const kset *x, const kset *y) {
+  double L = (x->len + y->len * cc->inv_ratio) / 2;
+  if (L < 4)
+    L = 4;
+  double vt = 0.01 + 2.4 / L, vf = 0.64;
+  double r = y->loglen - x->loglen - cc->lmu;
+  /* -0.5 log(vt / vf), from a table by length (a log per cell costs more
+   * than the rest of the cell). */
+  size_t li = L < TL__LEN_TAB - 1 ? (size_t)L : TL__LEN_TAB - 1;
+  return -0.5 * r * r / vt + 0.5 * r * r / vf + cc->norm_tab[li];
+}
+
+/* Log-likelihood ratio of a share of keys s (the weight of both sides'
+ * keys that the other side explains, over their total weight) for units of
+ * typical weight tw (1: an average sentence). Below sh0 shares speak
+ * against a link, the more so the more keys the units have; above it, for,
+ * up to a cap (a share grows little once most names and numbers meet). */
+static double share_llr(const costctx *cc, double s, double tw) {
+  if (s < cc->sh0) {
+    double a = cc->sh_lo * tw;
+    if (a < 1)
+      a = 1;
+    if (a > 4)
+      a = 4;
+    return -a * (cc->sh0 - s) / cc->sh0;
+  }
+  double v = cc->sh_hi * (s - cc->sh0);
+  return v > cc->sh_cap ? cc->sh_cap : v;
+}
+
+static double llr_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t b);
+
+/* The least share, over the sentences of a 2-x link, of a sentence's keys
+ * that the other side explains: from the table of single units when the
+ * link lies in it, else by intersecting the sets. */
+static double weakest_part(const costctx *cc, int in_table, size_t i, size_t a,
+                           size_t j, size_t b) {
+  double weakest = 1, cx, cy;
+  for (size_t q = 0; q < a && a == 2; q++) {
+    const kset *u = &cc->x->one[i + q], *y = unit(cc->y, j, b);
+    double hit = 0;
+    if (in_table) {
+      /* Exact against one unit; against two, the sum bounds it. */
+      for (size_t p = 0; p < b; p++)
+        if (cell_share(cc, i + q, j + p, &cx, &cy))
+          hit += cx;
+    } else {
+      hit = inter_w(u->k, u->kw, u->nk, y->e, y->ne);
+    }
+    double fr = u->w > 0 ? hit / u->w : 1;
+    if (fr < weakest)
+      weakest = fr;
+  }
+  for (size_t q = 0; q < b && b == 2; q++) {
+    const kset *u = &cc->y->one[j + q], *x = unit(cc->x, i, a);
+    double hit = 0;
+    if (in_table) {
+      for (size_t p = 0; p < a; p++)
+        if (cell_share(cc, i + p, j + q, &cx, &cy))
+          hit += cy;
+    } else {
+      hit = inter_w(u->k, u->kw, u->nk, x->e, x->ne);
+    }
+    double fr = u->w > 0 ? hit / u->w : 1;
+    if (fr < weakest)
+      weakest = fr;
+  }
+  return weakest;
+}
+
 /* The anchor term counts the content left unexplained: the weight of the
  * keys of each side that the other side does not have (directly or through
  * the lexicon). A sentence that is left out costs its whole weight at the
@@ -1017,6 +1146,8 @@ static const kset *unit(const seq *s, size_t i, size_t a) {
  * while a true translation, which explains part of its keys, is cheaper
  * linked than skipped. */
 static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t b) {
+  if (cc->llr)
+    return llr_cost(cc, i, a, j, b);
   if (a == 0 || b == 0) {
     const kset *u = a ? unit(cc->x, i, a) : unit(cc->y, j, b);
     return cc->skip_c * u->cnt + cc->skip * u->w / cc->norm;
@@ -1043,6 +1174,7 @@ static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t 
       mx += cx;
       my += cy;
     }
+  int in_table = from_table;
   if (from_table && a + b > 2) {
     double bx = mx < x->w ? mx : x->w, by = my < y->w ? my : y->w;
     double bound = lc + cc->sim_w * ((x->w - bx) + (y->w - by)) / cc->norm;
@@ -1055,18 +1187,7 @@ static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t 
   } else {
     mx = inter_w(x->k, x->kw, x->nk, y->e, y->ne);
     my = inter_w(y->k, y->kw, y->nk, x->e, x->ne);
-    for (size_t q = 0; q < a && a == 2; q++) {
-      const kset *u = &cc->x->one[i + q];
-      double fr = u->w > 0 ? inter_w(u->k, u->kw, u->nk, y->e, y->ne) / u->w : 1;
-      if (fr < weakest)
-        weakest = fr;
-    }
-    for (size_t q = 0; q < b && b == 2; q++) {
-      const kset *u = &cc->y->one[j + q];
-      double fr = u->w > 0 ? inter_w(u->k, u->kw, u->nk, x->e, x->ne) / u->w : 1;
-      if (fr < weakest)
-        weakest = fr;
-    }
+    weakest = weakest_part(cc, in_table, i, a, j, b);
   }
   double un = (x->w - mx) + (y->w - my);
   if (un < 0)
@@ -1075,6 +1196,50 @@ static double bead_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t 
   /* In a 2-1, 1-2 or 2-2 link each sentence must share something with the
    * other side on its own: a sentence that shares nothing was not merged
    * but is missing, and should not hide in its neighbour's link. */
+  if (a + b > 2 && weakest < cc->f_part)
+    c += cc->p_weak * (1 - weakest / cc->f_part);
+  return c;
+}
+
+static double llr_cost(const costctx *cc, size_t i, size_t a, size_t j, size_t b) {
+  if (a == 0 || b == 0) {
+    const kset *u = a ? unit(cc->x, i, a) : unit(cc->y, j, b);
+    return cc->c10 * u->cnt;
+  }
+  const kset *x = unit(cc->x, i, a), *y = unit(cc->y, j, b);
+  double prior = (a + b == 2 ? cc->c11 : a + b == 3 ? cc->c21 : cc->c22) +
+                 (x->cross || y->cross ? cc->p_cross : 0);
+  double lc = prior - cc->len_w * len_llr(cc, x, y);
+  /* Never better than leaving both sides unmatched, even with the best
+   * share: spare the key work (most cells of the band are such pairs). */
+  double skips = cc->c10 * (x->cnt + y->cnt);
+  if (lc - cc->sh_cap >= skips)
+    return lc - cc->sh_cap;
+  double mx = 0, my = 0, weakest = 1;
+  int from_table = 1;
+  for (size_t p = 0; p < a && from_table; p++)
+    for (size_t q = 0; q < b && from_table; q++) {
+      double cx, cy;
+      from_table = cell_share(cc, i + p, j + q, &cx, &cy);
+      mx += cx;
+      my += cy;
+    }
+  int in_table = from_table;
+  double den = x->w + y->w, tw = den / cc->norm / (x->cnt + y->cnt);
+  if (from_table && a + b > 2) {
+    /* The sums over the pairs bound the shares from above. */
+    double bx = mx < x->w ? mx : x->w, by = my < y->w ? my : y->w;
+    double bound = lc - share_llr(cc, den > 0 ? (bx + by) / den : 0, tw);
+    if (bound >= skips)
+      return bound;
+    from_table = 0;
+  }
+  if (!from_table) {
+    mx = inter_w(x->k, x->kw, x->nk, y->e, y->ne);
+    my = inter_w(y->k, y->kw, y->nk, x->e, x->ne);
+    weakest = weakest_part(cc, in_table, i, a, j, b);
+  }
+  double c = lc - share_llr(cc, den > 0 ? (mx + my) / den : 0, tw);
   if (a + b > 2 && weakest < cc->f_part)
     c += cc->p_weak * (1 - weakest / cc->f_part);
   return c;
@@ -1161,6 +1326,36 @@ static void band_row(const band *bd, size_t i, size_t w, size_t *lo, size_t *hi,
   *hi = h;
 }
 
+/* Sorts postings by key, keeping the order of equal keys (they come in
+ * order of unit): three passes of 11 bits, linear in n, since the posting
+ * lists of a long document hold hundreds of thousands of keys. */
+static int sort_postings(posting *v, size_t n) {
+  if (n < 512) {
+    qsort(v, n, sizeof *v, cmp_posting);
+    return 0;
+  }
+  posting *tmp = malloc(n * sizeof *tmp);
+  if (!tmp)
+    return -1;
+  posting *src = v, *dst = tmp;
+  for (int shift = 0; shift < 33; shift += 11) {
+    size_t cnt[2049] = {0};
+    for (size_t i = 0; i < n; i++)
+      cnt[((src[i].key >> shift) & 2047u) + 1]++;
+    for (size_t b = 1; b < 2049; b++)
+      cnt[b] += cnt[b - 1];
+    for (size_t i = 0; i < n; i++)
+      dst[cnt[(src[i].key >> shift) & 2047u]++] = src[i];
+    posting *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != v)
+    memcpy(v, src, n * sizeof *v);
+  free(tmp);
+  return 0;
+}
+
 /* Fills the table of shared key weights of single units for every cell
  * of the band, through indexes of B's keys (plain and expanded), so that a
  * cell costs a few additions instead of set intersections. */
@@ -1181,7 +1376,10 @@ static int share_table(const costctx *cc, size_t n, size_t m, const size_t *lo,
       for (size_t q = 0; q < (pass ? y->nk : y->ne); q++)
         pl[t++] = (posting){pass ? y->k[q] : y->e[q], (uint32_t)j, pass ? y->kw[q] : 0};
     }
-    qsort(pl, total, sizeof *pl, cmp_posting);
+    if (sort_postings(pl, total)) {
+      free(pl);
+      return -1;
+    }
     for (size_t i = 0; i < n; i++) {
       const kset *x = &cc->x->one[i];
       size_t width = off[i + 1] - off[i];
@@ -1218,7 +1416,7 @@ static int dp_align(const costctx *cc, const band *bd, size_t n, size_t m,
   *out = NULL;
   *nout = 0;
   size_t big = n > m ? n : m;
-  size_t w = 16 + (n > m ? n - m : m - n) / 4;
+  size_t w = 8 + (n > m ? n - m : m - n) / 4;
   for (;;) {
     if (w > big)
       w = big;
@@ -1510,13 +1708,21 @@ static tl_status side_keys(tl_ctx *ctx, const tl_aligner *al, doc_side *sd,
       break;
     }
     keyvec e = {0};
+    size_t own = 0;
     for (size_t q = 0; q < k->nk; q++) {
+      if (tl__key_type(k->k[q]) == TL__KEY_VARIANT) {
+        /* Another spelling: something the other side may have, as a word. */
+        kv_push(&e, k->k[q] & 0x3FFFFFFFu);
+        continue;
+      }
+      k->k[own++] = k->k[q];
       kv_push(&e, k->k[q]);
       if (tl__key_type(k->k[q]) == TL__KEY_WORD)
         for (int m = 0; m < 2; m++)
           if (maps[m])
             lex_lookup(maps[m], k->k[q], &e);
     }
+    k->nk = own;
     if (e.oom) {
       free(e.v);
       st = TL_ENOMEM;
@@ -1589,7 +1795,9 @@ static int align_sentences(tl_alignment *r, const doc_side *A, const doc_side *B
     if (p->a && p->b) {
       /* The margin over calling both sides missing. */
       double both = bead_cost(&proto, p->i, p->a, p->j, 0) + bead_cost(&proto, p->i, 0, p->j, p->b);
-      conf = sigmoid((both - p->cost) / 2.0 + 1.0);
+      /* Under the likelihood ratios a link without evidence either way
+       * (ratio 1) is a coin toss more than a match: about 0.65. */
+      conf = sigmoid((both - p->cost) / 2.0 + (proto.llr ? -0.5 : 1.0));
     } else {
       /* How much worse would pairing it with a neighbour be? */
       double alt = INFINITY, skip_pair = 0;
@@ -1610,6 +1818,31 @@ static int align_sentences(tl_alignment *r, const doc_side *A, const doc_side *B
       }
       /* alt: the extra cost of pairing it with its best neighbour instead. */
       conf = alt == INFINITY ? 0.95 : sigmoid((alt - skip_pair) / 2.0 + 1.0);
+      if (proto.llr) {
+        /* The real alternatives are on the path: joining the link before
+         * or after it (a 2-1), or pairing with a skip of the other side
+         * next to it. Their extra cost is the margin. */
+        double best = INFINITY;
+        for (int dir = -1; dir <= 1; dir += 2) {
+          if ((dir < 0 && k == 0) || (dir > 0 && k + 1 >= np))
+            continue;
+          const bead *q = dir < 0 ? &path[k - 1] : &path[k + 1];
+          double merged = INFINITY;
+          if (p->a && q->a == 1 && q->b)
+            merged = bead_cost(&proto, dir < 0 ? q->i : p->i, 2, q->j, q->b);
+          else if (p->b && q->b == 1 && q->a)
+            merged = bead_cost(&proto, q->i, q->a, dir < 0 ? q->j : p->j, 2);
+          else if (p->a && !q->a && q->b == 1)
+            merged = bead_cost(&proto, p->i, 1, q->j, 1);
+          else if (p->b && !q->b && q->a == 1)
+            merged = bead_cost(&proto, q->i, 1, p->j, 1);
+          double margin = merged - q->cost - p->cost;
+          if (margin < best)
+            best = margin;
+        }
+        if (best != INFINITY)
+          conf = sigmoid(best / 2.0 + 0.5);
+      }
     }
     if (link_push(r, p->i, p->a, p->j, p->b, conf))
       goto done;
@@ -1621,6 +1854,244 @@ done:
   seq_free(&sy);
   free(fid);
   return rc;
+}
+
+/* Narrows the hard limits of each row of the sentence DP to the columns of
+ * the path found (r's links) plus or minus k. */
+static void narrow_band(const tl_alignment *r, size_t n, size_t *hard_lo,
+                        size_t *hard_hi, size_t k) {
+  size_t i = 0, j = 0, prev_lo = 0, prev_hi = 0;
+  size_t *lo = hard_lo, *hi = hard_hi;
+  /* Rows inside a 2-x link keep the columns of the row before. */
+  size_t *mn = malloc((n + 1) * sizeof *mn), *mxv = malloc((n + 1) * sizeof *mxv);
+  if (!mn || !mxv) {
+    free(mn);
+    free(mxv);
+    return; /* the old limits are still valid, just wider */
+  }
+  for (size_t q = 0; q <= n; q++)
+    mn[q] = (size_t)-1, mxv[q] = 0;
+  mn[0] = mxv[0] = 0;
+  for (size_t l = 0; l < r->n; l++) {
+    i += r->links[l].a_count;
+    j += r->links[l].b_count;
+    if (i > n)
+      break;
+    if (j < mn[i])
+      mn[i] = j;
+    if (j > mxv[i])
+      mxv[i] = j;
+  }
+  for (size_t q = 0; q <= n; q++) {
+    if (mn[q] == (size_t)-1)
+      mn[q] = prev_lo, mxv[q] = prev_hi;
+    prev_lo = mn[q];
+    prev_hi = mxv[q];
+    size_t a = mn[q] > k ? mn[q] - k : 0, b = mxv[q] + k;
+    if (a > lo[q])
+      lo[q] = a;
+    if (b < hi[q])
+      hi[q] = b;
+    if (lo[q] > hi[q])
+      lo[q] = hi[q];
+  }
+  free(mn);
+  free(mxv);
+}
+
+/* Is key k in the sorted set v? */
+static int has_key(const uint32_t *v, size_t n, uint32_t k) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && v[lo] == k;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The number of times k occurs in the sorted array v. */
+static size_t count_key(const uint32_t *v, size_t n, uint32_t k) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t c = 0;
+  while (lo + c < n && v[lo + c] == k)
+    c++;
+  return c;
+}
+
+/* Sorts 64-bit values: six passes of 11 bits (the pairs of a long
+ * document number in the millions, where qsort is the slowest part). */
+static int sort_u64(uint64_t *v, size_t n) {
+  if (n < 512) {
+    qsort(v, n, sizeof *v, cmp_u64);
+    return 0;
+  }
+  uint64_t *tmp = malloc(n * sizeof *tmp);
+  if (!tmp)
+    return -1;
+  uint64_t *src = v, *dst = tmp;
+  for (int shift = 0; shift < 64; shift += 11) {
+    size_t cnt[2049] = {0};
+    for (size_t i = 0; i < n; i++)
+      cnt[((src[i] >> shift) & 2047u) + 1]++;
+    for (size_t b = 1; b < 2049; b++)
+      cnt[b] += cnt[b - 1];
+    for (size_t i = 0; i < n; i++)
+      dst[cnt[(src[i] >> shift) & 2047u]++] = src[i];
+    uint64_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != v)
+    memcpy(v, src, n * sizeof *v);
+  free(tmp);
+  return 0;
+}
+
+/* Adds to each sentence's expanded set the learned translations of its
+ * keys (pairs sorted by their first key). */
+static int add_learned(doc_side *sd, const uint64_t *pairs, size_t np) {
+  for (size_t i = 0; i < sd->doc->n; i++) {
+    kset *k = &sd->sent[i];
+    keyvec e = {0};
+    for (size_t q = 0; q < k->ne; q++)
+      kv_push(&e, k->e[q]);
+    size_t added = 0;
+    for (size_t q = 0; q < k->nk; q++) {
+      uint64_t lo_key = (uint64_t)k->k[q] << 32;
+      size_t lo = 0, hi = np;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pairs[mid] < lo_key)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      for (; lo < np && (pairs[lo] >> 32) == k->k[q]; lo++, added++)
+        kv_push(&e, (uint32_t)pairs[lo]);
+    }
+    if (e.oom) {
+      free(e.v);
+      return -1;
+    }
+    if (!added) {
+      free(e.v);
+      continue;
+    }
+    free(k->e);
+    k->e = e.v;
+    k->ne = kv_sort_unique(e.v, e.n);
+  }
+  return 0;
+}
+
+/* Translations learned from the document itself, the way hunalign's second
+ * pass does: over the confident 1-1 links of a first alignment, a word of A
+ * and a word of B that neither side explains yet and that keep occurring
+ * together (in at least two links, and rarely apart: Dice >= 0.6) are taken
+ * as translations of each other (a topic word: shark / акула / akula, a
+ * name spelt two ways). Returns the number of pairs learned, -1 when out of
+ * memory. */
+/* At most this many unexplained keys of a sentence take part (the pairs
+ * grow with its square). */
+#define LEARN_KEYS 24
+
+static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
+  size_t npair = 0, cap = 0, na = 0, nb = 0, capa = 0, capb = 0;
+  uint64_t *pairs = NULL;
+  uint32_t *ka = NULL, *kb = NULL;
+  long learned = 0;
+  int oom = 0;
+  for (size_t l = 0; l < r->n && !oom; l++) {
+    const tl_align_link *lk = &r->links[l];
+    if (lk->a_count != 1 || lk->b_count != 1 || lk->confidence < 0.7)
+      continue;
+    const kset *x = &A->sent[lk->a_first], *y = &B->sent[lk->b_first];
+    /* Keys of each side that the other does not explain. */
+    uint32_t ux[LEARN_KEYS], uy[LEARN_KEYS];
+    size_t nux = 0, nuy = 0;
+    for (size_t q = 0; q < x->nk && nux < LEARN_KEYS; q++)
+      if (tl__key_type(x->k[q]) == TL__KEY_WORD && !has_key(y->e, y->ne, x->k[q]))
+        ux[nux++] = x->k[q];
+    for (size_t q = 0; q < y->nk && nuy < LEARN_KEYS; q++)
+      if (tl__key_type(y->k[q]) == TL__KEY_WORD && !has_key(x->e, x->ne, y->k[q]))
+        uy[nuy++] = y->k[q];
+    if (na + nux > capa) {
+      capa = 2 * (na + nux) + 64;
+      uint32_t *nv = realloc(ka, capa * sizeof *nv);
+      if (!nv) { oom = 1; break; }
+      ka = nv;
+    }
+    if (nb + nuy > capb) {
+      capb = 2 * (nb + nuy) + 64;
+      uint32_t *nv = realloc(kb, capb * sizeof *nv);
+      if (!nv) { oom = 1; break; }
+      kb = nv;
+    }
+    memcpy(ka + na, ux, nux * sizeof *ux);
+    na += nux;
+    memcpy(kb + nb, uy, nuy * sizeof *uy);
+    nb += nuy;
+    if (npair + nux * nuy > cap) {
+      cap = 2 * (npair + nux * nuy) + 256;
+      uint64_t *nv = realloc(pairs, cap * sizeof *nv);
+      if (!nv) { oom = 1; break; }
+      pairs = nv;
+    }
+    for (size_t p = 0; p < nux; p++)
+      for (size_t q = 0; q < nuy; q++)
+        pairs[npair++] = (uint64_t)ux[p] << 32 | uy[q];
+  }
+  uint64_t *fwd = NULL, *back = NULL;
+  size_t nf = 0;
+  if (!oom && npair) {
+    oom = sort_u64(pairs, npair);
+    qsort(ka, na, sizeof *ka, cmp_u32);
+    qsort(kb, nb, sizeof *kb, cmp_u32);
+    fwd = malloc(npair * sizeof *fwd);
+    back = malloc(npair * sizeof *back);
+    oom = oom || !fwd || !back;
+    for (size_t p = 0; p < npair && !oom;) {
+      size_t c = 1;
+      while (p + c < npair && pairs[p + c] == pairs[p])
+        c++;
+      uint32_t a = (uint32_t)(pairs[p] >> 32), b = (uint32_t)pairs[p];
+      if (c >= 2) {
+        double dice = 2.0 * (double)c /
+                      (double)(count_key(ka, na, a) + count_key(kb, nb, b));
+        if (dice >= 0.6) {
+          fwd[nf] = pairs[p];
+          back[nf++] = (uint64_t)b << 32 | a;
+        }
+      }
+      p += c;
+    }
+  }
+  if (!oom && nf) {
+    oom = sort_u64(back, nf) ||
+          add_learned(A, fwd, nf) || add_learned(B, back, nf);
+    learned = (long)nf;
+  }
+  free(fwd);
+  free(back);
+  free(pairs);
+  free(ka);
+  free(kb);
+  return oom ? -1 : learned;
 }
 
 static tl_status same_language_diffs(tl_ctx *ctx, const tl_aligner *al,
@@ -1764,6 +2235,18 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
   cc.p_weak = 2.0;
   cc.skip_share = 0.3;
   cc.len_w = 0.5;
+  /* Sentence level, across languages: -log priors of the link kinds and
+   * the share LLR, from news articles perturbed as in scripts/eval-align
+   * (a skip is about one link in ten; 2-2 links are rare). */
+  cc.lmu = log(cc.ratio);
+  cc.c11 = 0.36;
+  cc.c10 = 1.3;
+  cc.c21 = 2.3;
+  cc.c22 = 6.0;
+  cc.sh0 = 0.1;
+  cc.sh_lo = 5.0;
+  cc.sh_hi = 25.0;
+  cc.sh_cap = 8.0;
   double wsum = 0, cnt = 0;
   for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < r->doc[s].n; i++)
@@ -1849,7 +2332,32 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
                         : (double)m;
     }
     band sb = {n, m, hard_lo, hard_hi, centre};
-    fail = align_sentences(r, &sd[0], &sd[1], cc, &sb);
+    costctx sc = cc;
+    double norm_tab[TL__LEN_TAB];
+    for (size_t L = 0; L < TL__LEN_TAB; L++)
+      norm_tab[L] = -0.5 * log((0.01 + 2.4 / (L < 4 ? 4.0 : (double)L)) / 0.64);
+    sc.norm_tab = norm_tab;
+    sc.inv_ratio = 1 / cc.ratio;
+    /* The likelihood ratios are measured on translations between uz, ru
+     * and en; two scripts of one language share far more, and languages
+     * the aligner does not know (no lexicon) far less: those keep the
+     * older share-of-content cost. */
+    sc.llr = !r->same_language && lang_class(r->lang[0]) != CL_OTHER &&
+             lang_class(r->lang[1]) != CL_OTHER;
+    fail = align_sentences(r, &sd[0], &sd[1], sc, &sb);
+    /* A second pass with the translations the first one taught. */
+    if (!fail && sc.llr) {
+      long learned = learn_lexicon(r, &sd[0], &sd[1]);
+      if (learned < 0) {
+        fail = 1;
+      } else if (learned > 0) {
+        /* Within a few sentences of the first path: the new translations
+         * move links locally, and a narrow band keeps the pass cheap. */
+        narrow_band(r, n, hard_lo, hard_hi, 3);
+        r->n = 0;
+        fail = align_sentences(r, &sd[0], &sd[1], sc, &sb);
+      }
+    }
   }
   free(rb0);
   free(rb1);

@@ -26,6 +26,10 @@ size_t tl__word_skeleton(const char *fold, size_t n, char out[8]);
 #define TL__KEY_WORD 0u
 #define TL__KEY_NUMBER 1u
 #define TL__KEY_URL 2u /* URLs and quoted strings */
+/* A spelling variant of a word (Macedonia with k, Rangers with j): it may
+ * meet a word of the other side but is not content of its own, so the
+ * aligner adds it to the side's expanded set only, as a word key. */
+#define TL__KEY_VARIANT 3u
 
 /* The keys of a text (already in Latin script where possible): sorted,
  * without duplicates, appended to a malloc'd array. Returns the count, or
