@@ -668,8 +668,12 @@ TL_API unsigned tl_batch_shard(const char *path, size_t len, unsigned count);
  * README: a folder, a .tar/.tar.gz/.tgz/.zip archive, a .jsonl file, or
  * "-" for standard input/output as JSON Lines). The source is never
  * written. Each output goes to a temporary file in dst, is flushed to disk
- * and renamed into place; a manifest in dst records each finished file, so
- * that a rerun redoes only what is missing or changed. A file that cannot
+ * and renamed into place (in groups: one filesystem sync per few hundred
+ * files); a manifest in dst records each finished file once it is on disk,
+ * so that a rerun redoes only what is missing or changed. An archive src
+ * that cannot be read to its end (truncated, damaged) stops the run with
+ * TL_EIO, the byte offset and the entry; a dst this run created is then
+ * removed. A file that cannot
  * be read or decoded is reported through on_file and counted as FAILED,
  * and the run goes on (TL_OK): check stats->files[TL_BATCH_FAILED]. A
  * destination that cannot be written (full disk, read-only, no permission)
