@@ -263,6 +263,37 @@ static int script_of(UChar32 c) {
   return -1;
 }
 
+/* 1 for an upper- or title-case letter, -1 for a lower-case one, else 0;
+ * ASCII and Russian letters without a call into ICU (most of any text). */
+static int letter_case(UChar32 c) {
+  if (c < 0x80)
+    return (c >= 'A' && c <= 'Z') ? 1 : (c >= 'a' && c <= 'z') ? -1 : 0;
+  if (c >= 0x400 && c <= 0x45F)
+    return c < 0x430 ? 1 : -1; /* Ѐ..Я upper, а..џ lower */
+  if (u_isupper(c) || u_istitle(c))
+    return 1;
+  return u_islower(c) ? -1 : 0;
+}
+
+/* u_isdigit, with ASCII and the Cyrillic blocks (no digits there) inline. */
+static int is_digit(UChar32 c) {
+  if (c < 0x80)
+    return c >= '0' && c <= '9';
+  if (c >= 0x400 && c <= 0x52F)
+    return 0;
+  return u_isdigit(c) != 0;
+}
+
+/* tl__norm_is_apostrophe, with letters of ASCII and Cyrillic (never one)
+ * answered inline. */
+static int is_apostrophe_u(UChar c) {
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+    return 0;
+  if (c >= 0x400 && c <= 0x52F)
+    return 0;
+  return tl__norm_is_apostrophe(c);
+}
+
 /* --------------------------------------------------- language of a run */
 
 static int in_list(const char *w, size_t n, const char *const *list) {
@@ -1139,7 +1170,7 @@ static int32_t word_utf8(int di, const UChar *w, int32_t n, char *out, int32_t c
 static int32_t word_key(const tl_speller *sp, int di, const tok *t, char *buf,
                         int32_t cap, const char **key) {
   for (int32_t i = t->u0 + 1; i < t->u1; i++)
-    if (tl__norm_is_apostrophe(sp->u[i])) {
+    if (is_apostrophe_u(sp->u[i])) {
       *key = buf;
       return word_utf8(di, sp->u + t->u0, t->u1 - t->u0, buf, cap);
     }
@@ -1462,10 +1493,9 @@ static tl_status check_tok(checker *ck, const tok *t, const int di_by_script[SC_
     int sc = script_of(c);
     nl += sc == SC_LATN;
     nc += sc == SC_CYRL;
-    if (u_isupper(c) || u_istitle(c))
-      upper++;
-    else if (u_islower(c))
-      lower++;
+    int lc = letter_case(c);
+    upper += lc > 0;
+    lower += lc < 0;
   }
   if (upper >= 2 && lower == 0 && !(sp->flags & TL_SPELL_CHECK_CAPS))
     return TL_OK; /* an acronym */
@@ -1607,7 +1637,7 @@ static tl_status check_line(checker *ck, size_t off, size_t n, size_t noff, size
       continue;
     int digit = 0, dot = 0, sc = -1;
     for (int32_t i = prev; i < b; i++) {
-      if (u_isdigit(sp->u[i]))
+      if (is_digit(sp->u[i]))
         digit = 1;
       else if (sp->u[i] == '.' || sp->u[i] == ':' || sp->u[i] == '_')
         dot = 1;
