@@ -230,8 +230,8 @@ static size_t scan_number(const char *s, size_t n, size_t i, char *out,
 /* Romanizations differ where one language reads a Latin letter another
  * way: c before e/i is k in loans through Russian (Macedonia, Македония),
  * g before e/i is dzh in English names (Rangers, Рейнджерс), an initial h
- * is g in Russian (Hamilton, Гамильтон) and w is often a vowel (Wayne,
- * Уэйн). Each spelling that yields another skeleton becomes a variant key. */
+ * is g in Russian (Hamilton, Гамильтон) and w is often a vowel (Walton,
+ * Уолтон). Each spelling that yields another skeleton becomes a variant key. */
 static void push_variants(keyvec *k, const char *fold, size_t fl,
                           const char *sk, size_t kl) {
   char v[256], vs[8];
@@ -245,7 +245,7 @@ static void push_variants(keyvec *k, const char *fold, size_t fl,
       int soft = nx == 'e' || nx == 'i' || nx == 'y';
       if (kind == 0 && c == 'c' && soft && (i == 0 || fold[i - 1] != 's')) {
         v[o++] = 'k', changed = 1;
-      } else if (kind == 1 && c == 'g' && soft && (i == 0 || fold[i - 1] != 'n')) {
+      } else if (kind == 1 && c == 'g' && soft) {
         v[o++] = 'j', changed = 1;
       } else if (kind == 2 && i == 0 && (c == 'h' || c == 'g')) {
         v[o++] = c == 'h' ? 'g' : 'h', changed = 1;
@@ -1582,6 +1582,63 @@ static int is_cyrillic_lang(tl_lang l) {
   return l == TL_LANG_UZ_CYRL || l == TL_LANG_RU;
 }
 
+/* Sorts 32-bit keys: qsort for a few, else three passes of 11 bits. */
+static int sort_u32(uint32_t *v, size_t n) {
+  if (n < 512) {
+    qsort(v, n, sizeof *v, cmp_u32);
+    return 0;
+  }
+  uint32_t *tmp = malloc(n * sizeof *tmp);
+  if (!tmp)
+    return -1;
+  uint32_t *src = v, *dst = tmp;
+  for (int shift = 0; shift < 33; shift += 11) {
+    size_t c[2049] = {0};
+    for (size_t i = 0; i < n; i++)
+      c[((src[i] >> shift) & 2047u) + 1]++;
+    for (size_t b = 1; b < 2049; b++)
+      c[b] += c[b - 1];
+    for (size_t i = 0; i < n; i++)
+      dst[c[(src[i] >> shift) & 2047u]++] = src[i];
+    uint32_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != v)
+    memcpy(v, src, n * sizeof *v);
+  free(tmp);
+  return 0;
+}
+
+/* Compresses a sorted array to its distinct values, cnt[i] receiving how
+ * often v[i] occurred; returns the number of distinct values. (Counting a
+ * run at each look-up would cost the square of a frequent word's count.) */
+static size_t count_runs(uint32_t *v, size_t n, uint32_t *cnt) {
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && v[j] == v[i])
+      j++;
+    v[o] = v[i];
+    cnt[o++] = (uint32_t)(j - i);
+    i = j;
+  }
+  return o;
+}
+
+/* How often k occurred, from count_runs' output. */
+static size_t run_count(const uint32_t *v, const uint32_t *cnt, size_t n, uint32_t k) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && v[lo] == k ? cnt[lo] : 0;
+}
+
 /* Weights the keys of each sentence by their type and their rarity in the
  * document (inverse document frequency): a key in every other sentence
  * (a function word) says little about which sentence is which. */
@@ -1596,23 +1653,18 @@ static tl_status idf_weights(doc_side *sd) {
   for (size_t i = 0; i < n; i++)
     for (size_t q = 0; q < sd->sent[i].nk; q++)
       all[t++] = sd->sent[i].k[q];
-  qsort(all, total, sizeof *all, cmp_u32);
+  uint32_t *cnt = malloc((total + 1) * sizeof *cnt);
+  if (!cnt || sort_u32(all, total)) {
+    free(all);
+    free(cnt);
+    return TL_ENOMEM;
+  }
+  size_t nu = count_runs(all, total, cnt);
   for (size_t i = 0; i < n; i++) {
     kset *k = &sd->sent[i];
     k->w = 0;
     for (size_t q = 0; q < k->nk; q++) {
-      /* Document frequency: the run of this key in the sorted list. */
-      size_t lo = 0, hi = total;
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (all[mid] < k->k[q])
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-      size_t df = 0;
-      while (lo + df < total && all[lo + df] == k->k[q])
-        df++;
+      size_t df = run_count(all, cnt, nu, k->k[q]);
       double idf = log((double)(n + 1) / ((double)df + 0.5));
       if (idf < 0.1)
         idf = 0.1;
@@ -1633,6 +1685,7 @@ static tl_status idf_weights(doc_side *sd) {
     k->nk = o;
   }
   free(all);
+  free(cnt);
   return TL_OK;
 }
 
@@ -1917,22 +1970,6 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* The number of times k occurs in the sorted array v. */
-static size_t count_key(const uint32_t *v, size_t n, uint32_t k) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (v[mid] < k)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  size_t c = 0;
-  while (lo + c < n && v[lo + c] == k)
-    c++;
-  return c;
-}
-
 /* Sorts 64-bit values: six passes of 11 bits (the pairs of a long
  * document number in the millions, where qsort is the slowest part). */
 static int sort_u64(uint64_t *v, size_t n) {
@@ -2057,11 +2094,17 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
         pairs[npair++] = (uint64_t)ux[p] << 32 | uy[q];
   }
   uint64_t *fwd = NULL, *back = NULL;
+  uint32_t *ca = NULL, *cb = NULL;
   size_t nf = 0;
   if (!oom && npair) {
     oom = sort_u64(pairs, npair);
-    qsort(ka, na, sizeof *ka, cmp_u32);
-    qsort(kb, nb, sizeof *kb, cmp_u32);
+    ca = malloc((na + 1) * sizeof *ca);
+    cb = malloc((nb + 1) * sizeof *cb);
+    oom = oom || !ca || !cb || sort_u32(ka, na) || sort_u32(kb, nb);
+    if (!oom) {
+      na = count_runs(ka, na, ca);
+      nb = count_runs(kb, nb, cb);
+    }
     fwd = malloc(npair * sizeof *fwd);
     back = malloc(npair * sizeof *back);
     oom = oom || !fwd || !back;
@@ -2072,7 +2115,7 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
       uint32_t a = (uint32_t)(pairs[p] >> 32), b = (uint32_t)pairs[p];
       if (c >= 2) {
         double dice = 2.0 * (double)c /
-                      (double)(count_key(ka, na, a) + count_key(kb, nb, b));
+                      (double)(run_count(ka, ca, na, a) + run_count(kb, cb, nb, b));
         if (dice >= 0.6) {
           fwd[nf] = pairs[p];
           back[nf++] = (uint64_t)b << 32 | a;
@@ -2091,6 +2134,8 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
   free(pairs);
   free(ka);
   free(kb);
+  free(ca);
+  free(cb);
   return oom ? -1 : learned;
 }
 
@@ -2241,7 +2286,7 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
   cc.lmu = log(cc.ratio);
   cc.c11 = 0.36;
   cc.c10 = 1.3;
-  cc.c21 = 2.3;
+  cc.c21 = 2.0;
   cc.c22 = 6.0;
   cc.sh0 = 0.1;
   cc.sh_lo = 5.0;

@@ -57,6 +57,31 @@ static void test_keys(void) {
   free(b);
 }
 
+/* Does the key set of a contain, as a variant, a word key of b? */
+static int variant_meets(const char *a, const char *b) {
+  uint32_t *ka, *kb;
+  size_t na = tl__text_keys(a, strlen(a), &ka), nb = tl__text_keys(b, strlen(b), &kb);
+  int hit = 0;
+  for (size_t i = 0; i < na; i++)
+    for (size_t j = 0; j < nb; j++)
+      hit |= tl__key_type(ka[i]) == TL__KEY_VARIANT && tl__key_type(kb[j]) == TL__KEY_WORD &&
+             (ka[i] & 0x3FFFFFFFu) == kb[j];
+  free(ka);
+  free(kb);
+  return hit;
+}
+
+static void test_variants(void) {
+  /* Latin letters that Russian renders another way still meet: c as k,
+   * English g as dzh, an initial h as g, w as a vowel. */
+  CHECK(variant_meets("Macedonia", "Македония"));
+  CHECK(variant_meets("Rangers", "Рейнджерс"));
+  CHECK(variant_meets("Hamilton", "Гамильтон"));
+  CHECK(variant_meets("Walton", "Уолтон"));
+  /* A variant is no content of its own: no variant where nothing differs. */
+  CHECK(!variant_meets("Malginov", "Малгинов"));
+}
+
 static void test_diff(void) {
   tl_buf d = TL_BUF_INIT;
   CHECK_INT(1, tl__word_diff("Toshkent shahri katta", 21, "Toshkent shahrida juda katta", 28, &d));
@@ -294,9 +319,32 @@ static void test_errors(void) {
   CHECK_INT(TL_EUNSUPPORTED, tl_aligner_new(ctx, &o, &al));
 }
 
+/* A sentence left out of the translation is found although its neighbours
+ * are as long: its numbers are nowhere on the other side. */
+static void test_number_anchor(void) {
+  const char *a = "The city council met on Monday to discuss the new budget.\n"
+                  "The budget for 2024 grows by 12 percent to 450 million sums.\n"
+                  "Spending on schools rises by 8 percent, to 95 million.\n"
+                  "Roads will receive 120 million, the mayor said.\n"
+                  "The vote is planned for 15 March.\n";
+  const char *b = "Городской совет в понедельник обсудил новый бюджет.\n"
+                  "Бюджет на 2024 год вырастет на 12 процентов, до 450 миллионов сумов.\n"
+                  "На дороги выделят 120 миллионов, сообщил мэр.\n"
+                  "Голосование назначено на 15 марта.\n";
+  tl_alignment *r = run(TL_LANG_EN, TL_LANG_RU, TL_ALIGN_SEGMENTED, a, strlen(a), b, strlen(b));
+  CHECK(covers(r));
+  CHECK_STR("0:0 1:1 2: 3:2 4:3", links_str(r));
+  size_t n;
+  const tl_align_link *l = tl_alignment_links(r, &n);
+  CHECK(n == 5 && l[2].kind == TL_LINK_MISSING && l[2].confidence >= 0.5);
+  tl_alignment_free(r);
+}
+
 int main(void) {
   tl_ctx_new(&ctx);
   test_keys();
+  test_variants();
+  test_number_anchor();
   test_diff();
   test_drift();
   test_merge_split();
