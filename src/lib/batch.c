@@ -29,6 +29,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 #endif
+#ifdef TL_HAVE_ZLIB
+#include <zlib.h>
+#endif
 
 #define MANIFEST_NAME ".translit-manifest"
 #define TMP_PREFIX ".translit-tmp-"
@@ -2197,6 +2200,199 @@ static tl_status read_archive(batch *b, entry_list *l) {
   return st;
 }
 
+#ifdef TL_HAVE_ZLIB
+/* A .tar.gz is compressed by several threads: gzip at level 6 is 4-5 times
+ * slower than the conversion itself, so that one compressing thread made
+ * every .tar.gz output as slow as -j1 (measured: 0.55 s of gzip for 0.12 s
+ * of conversion). The tar stream is cut into 1 MB blocks, each compressed
+ * as a gzip member of its own by a pool of threads, and the members are
+ * written in order. A gzip file may hold several members (RFC 1952 2.2):
+ * gunzip, GNU tar, libarchive and Python read it as one stream; the ratio
+ * loses ~0.1% (the window restarts every MB). The bytes depend only on the
+ * input, not on the number of threads: a rerun gives the same file. */
+#define PGZ_BLOCK (1u << 20)
+
+typedef struct pgz_slot {
+  unsigned char *in, *out;
+  size_t n_in, n_out, cap_out;
+  int state; /* PGZ_FREE, _FILLING, _FILLED, _BUSY, _DONE */
+  int failed;
+} pgz_slot;
+enum { PGZ_FREE, PGZ_FILLING, PGZ_FILLED, PGZ_BUSY, PGZ_DONE };
+
+typedef struct pgz {
+  int fd;
+  unsigned nth, nslot;
+  pthread_t th[64];
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  pgz_slot *slot;
+  unsigned long long fill, compress, write; /* sequence numbers */
+  int closing, err; /* err: an errno */
+} pgz;
+
+static void *pgz_main(void *arg) {
+  pgz *z = arg;
+  pthread_mutex_lock(&z->mu);
+  for (;;) {
+    pgz_slot *s = &z->slot[z->compress % z->nslot];
+    if (s->state != PGZ_FILLED) {
+      if (z->closing)
+        break;
+      pthread_cond_wait(&z->cv, &z->mu);
+      continue;
+    }
+    z->compress++;
+    s->state = PGZ_BUSY;
+    pthread_mutex_unlock(&z->mu);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    int ok = deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (ok) {
+      size_t need = deflateBound(&zs, (uLong)s->n_in);
+      if (need > s->cap_out) {
+        unsigned char *o = realloc(s->out, need);
+        ok = o != NULL;
+        if (ok)
+          s->out = o, s->cap_out = need;
+      }
+      if (ok) {
+        zs.next_in = s->in, zs.avail_in = (uInt)s->n_in;
+        zs.next_out = s->out, zs.avail_out = (uInt)s->cap_out;
+        ok = deflate(&zs, Z_FINISH) == Z_STREAM_END;
+        s->n_out = s->cap_out - zs.avail_out;
+      }
+      deflateEnd(&zs);
+    }
+    pthread_mutex_lock(&z->mu);
+    s->failed = !ok;
+    s->state = PGZ_DONE;
+    pthread_cond_broadcast(&z->cv);
+  }
+  pthread_mutex_unlock(&z->mu);
+  return NULL;
+}
+
+/* Writes the compressed blocks that are next in order; with wait, until
+ * every filled block is written. Called by the producer, mu held. */
+static void pgz_drain(pgz *z, int wait) {
+  for (;;) {
+    pgz_slot *s = &z->slot[z->write % z->nslot];
+    if (s->state != PGZ_DONE) {
+      if (!wait || z->write == z->fill || z->err)
+        return;
+      pthread_cond_wait(&z->cv, &z->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&z->mu);
+    int e = s->failed ? ENOMEM : write_all(z->fd, (char *)s->out, s->n_out) ? errno : 0;
+    pthread_mutex_lock(&z->mu);
+    if (e && !z->err)
+      z->err = e;
+    s->state = PGZ_FREE, s->n_in = 0;
+    z->write++;
+    pthread_cond_broadcast(&z->cv);
+  }
+}
+
+static void pgz_submit(pgz *z, pgz_slot *s) {
+  pthread_mutex_lock(&z->mu);
+  s->state = PGZ_FILLED;
+  z->fill++;
+  pthread_cond_broadcast(&z->cv);
+  pgz_drain(z, 0);
+  pthread_mutex_unlock(&z->mu);
+}
+
+static la_ssize_t pgz_write(struct archive *a, void *u, const void *buf, size_t n) {
+  pgz *z = u;
+  const unsigned char *p = buf;
+  size_t left = n;
+  while (left) {
+    pgz_slot *s = &z->slot[z->fill % z->nslot];
+    pthread_mutex_lock(&z->mu);
+    while (!z->err && s->state != PGZ_FREE && s->state != PGZ_FILLING) {
+      pgz_drain(z, 0);
+      if (s->state != PGZ_FREE)
+        pthread_cond_wait(&z->cv, &z->mu);
+    }
+    int err = z->err;
+    s->state = PGZ_FILLING;
+    pthread_mutex_unlock(&z->mu);
+    if (err) {
+      archive_set_error(a, err, "%s", strerror(err));
+      return -1;
+    }
+    if (!s->in && !(s->in = malloc(PGZ_BLOCK))) {
+      archive_set_error(a, ENOMEM, "out of memory");
+      return -1;
+    }
+    size_t k = PGZ_BLOCK - s->n_in < left ? PGZ_BLOCK - s->n_in : left;
+    memcpy(s->in + s->n_in, p, k);
+    s->n_in += k, p += k, left -= k;
+    if (s->n_in == PGZ_BLOCK)
+      pgz_submit(z, s);
+  }
+  return (la_ssize_t)n;
+}
+
+/* The last block, then every member in place; stops the threads. */
+static int pgz_close(struct archive *a, void *u) {
+  pgz *z = u;
+  pgz_slot *s = &z->slot[z->fill % z->nslot];
+  if (s->state == PGZ_FILLING && s->n_in)
+    pgz_submit(z, s);
+  pthread_mutex_lock(&z->mu);
+  pgz_drain(z, 1);
+  int err = z->err;
+  pthread_mutex_unlock(&z->mu);
+  if (err) {
+    archive_set_error(a, err, "%s", strerror(err));
+    return ARCHIVE_FATAL;
+  }
+  return ARCHIVE_OK;
+}
+
+static pgz *pgz_new(int fd, unsigned nth) {
+  pgz *z = calloc(1, sizeof *z);
+  if (!z)
+    return NULL;
+  z->fd = fd;
+  z->nth = nth < 1 ? 1 : nth > 64 ? 64 : nth;
+  z->nslot = 2 * z->nth + 1;
+  z->slot = calloc(z->nslot, sizeof *z->slot);
+  pthread_mutex_init(&z->mu, NULL);
+  pthread_cond_init(&z->cv, NULL);
+  unsigned started = 0;
+  while (z->slot && started < z->nth &&
+         pthread_create(&z->th[started], NULL, pgz_main, z) == 0)
+    started++;
+  z->nth = started;
+  return z;
+}
+
+/* Stops the threads (after pgz_close, or on an error) and frees z. */
+static void pgz_free(pgz *z) {
+  if (!z)
+    return;
+  pthread_mutex_lock(&z->mu);
+  z->closing = 1;
+  pthread_cond_broadcast(&z->cv);
+  pthread_mutex_unlock(&z->mu);
+  for (unsigned i = 0; i < z->nth; i++)
+    pthread_join(z->th[i], NULL);
+  for (unsigned i = 0; z->slot && i < z->nslot; i++) {
+    free(z->slot[i].in);
+    free(z->slot[i].out);
+  }
+  free(z->slot);
+  pthread_mutex_destroy(&z->mu);
+  pthread_cond_destroy(&z->cv);
+  free(z);
+}
+
+#endif
+
 /* Packs the staged outputs into the archive dst, in the order of l. */
 static tl_status pack_archive(batch *b, dst_kind kind, const char *dst,
                               const entry_list *l) {
@@ -2213,11 +2409,22 @@ static tl_status pack_archive(batch *b, dst_kind kind, const char *dst,
     out_abort(&tf);
     return tl__fail(b->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
   }
+#ifdef TL_HAVE_ZLIB
+  pgz *z = kind == DST_TGZ ? pgz_new(tf.fd, b->nworkers ? b->nworkers : ncores()) : NULL;
+  if (z && !z->nth) {
+    pgz_free(z);
+    z = NULL;
+  }
+#else
+  void *z = NULL;
+#endif
   if (kind == DST_ZIP) {
     archive_write_set_format_zip(a);
   } else {
     archive_write_set_format_pax_restricted(a);
-    if (kind == DST_TGZ) {
+    if (kind == DST_TGZ && z) {
+      /* compressed by pgz */
+    } else if (kind == DST_TGZ) {
       archive_write_add_filter_gzip(a);
       /* No build time in the header: a rerun gives the same bytes. */
       archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
@@ -2228,7 +2435,12 @@ static tl_status pack_archive(batch *b, dst_kind kind, const char *dst,
     }
   }
   archive_write_set_bytes_in_last_block(a, 1);
+#ifdef TL_HAVE_ZLIB
+  if (z ? archive_write_open(a, z, NULL, pgz_write, pgz_close) != ARCHIVE_OK
+        : archive_write_open_fd(a, tf.fd) != ARCHIVE_OK)
+#else
   if (archive_write_open_fd(a, tf.fd) != ARCHIVE_OK)
+#endif
     st = tl__fail(b->ctx, TL_EIO, TL_NO_OFFSET, "%s: %s", dst, archive_error_string(a));
   char *buf = malloc(1 << 16);
   if (!buf && !st)
@@ -2299,6 +2511,9 @@ static tl_status pack_archive(batch *b, dst_kind kind, const char *dst,
     st = tl__fail(b->ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot write: %s", dst,
                   archive_error_string(a));
   archive_write_free(a);
+#ifdef TL_HAVE_ZLIB
+  pgz_free(z);
+#endif
   if (!st && out_commit(&tf, 0644) != 0)
     st = tl__fail(b->ctx, TL_EIO, TL_NO_OFFSET, "%s: cannot write: %s", dst,
                   strerror(errno));
