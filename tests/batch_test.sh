@@ -168,6 +168,30 @@ with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
   check "zip = folder run" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x2"
   "$T" batch -q -t uz-Latn --field title,lead.text "$tmp/in.tar.gz" "$tmp/x3"
   check "tar.gz -> folder" diff -r -x '.translit-manifest' "$tmp/out" "$tmp/x3"
+  # A .tar.gz over 1 MB (here 1.8) is gzipped on all cores, in gzip members:
+  # tar and Python read it whole, and -j1 and -j2 write the same bytes.
+  mkdir -p "$tmp/big"
+  for i in 1 2 3; do
+    python3 -c "import sys; open(sys.argv[2], 'wb').write(open(sys.argv[1], 'rb').read() * 800)" \
+      "$SAMPLE" "$tmp/big/b$i.txt"
+  done
+  "$T" batch -q -j1 -t uz-Latn "$tmp/big" "$tmp/big1.tar.gz"
+  "$T" batch -q -j2 -t uz-Latn "$tmp/big" "$tmp/big2.tar.gz"
+  check ".tar.gz: -j1 = -j2 byte for byte" cmp -s "$tmp/big1.tar.gz" "$tmp/big2.tar.gz"
+  check ".tar.gz: several gzip members" python3 -c "
+import sys, zlib
+data, members = open(sys.argv[1], 'rb').read(), 0
+while data:
+    d = zlib.decompressobj(31)
+    d.decompress(data)
+    assert d.eof, 'a member is cut'
+    data, members = d.unused_data, members + 1
+assert members > 1, members" "$tmp/big2.tar.gz"
+  "$T" batch -q -t uz-Latn "$tmp/big" "$tmp/big-dir"
+  mkdir "$tmp/bigx" && tar xzf "$tmp/big2.tar.gz" -C "$tmp/bigx"
+  check ".tar.gz: tar reads every member" diff -r -x '.translit-manifest' "$tmp/big-dir" "$tmp/bigx"
+  "$T" batch -q -t uz-Latn "$tmp/big2.tar.gz" "$tmp/big-again"
+  check ".tar.gz: batch reads it back" diff -r -x '.translit-manifest' "$tmp/big-dir" "$tmp/big-again"
   # A truncated archive (a download cut short): exit 2, the error names the
   # archive and the byte offset, and no DST is left behind; a DST that was
   # there before keeps its files.
