@@ -650,6 +650,10 @@ void tl_aligner_free(tl_aligner *al) {
   free(al);
 }
 
+static int is_cyrillic_lang(tl_lang l) {
+  return l == TL_LANG_UZ_CYRL || l == TL_LANG_RU;
+}
+
 tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
                          tl_aligner **out) {
   if (!out)
@@ -678,7 +682,15 @@ tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
   for (int i = 0; i < 3 && !st; i++)
     st = tl__abbrevs_load(ctx, class_lang[i], &al->ab[i]);
   if (!(opts->flags & TL_ALIGN_NO_LEXICON)) {
+    /* With both languages given, only their pair's lexicon is read: the
+     * others would cost a batch of small articles most of its time. */
+    int ca = opts->lang_a ? lang_class(opts->lang_a) : -1;
+    int cb = opts->lang_b ? lang_class(opts->lang_b) : -1;
     for (int i = 0; i < 3 && !st; i++) {
+      if (ca >= 0 && cb >= 0 &&
+          !((lex_files[i].c1 == ca && lex_files[i].c2 == cb) ||
+            (lex_files[i].c1 == cb && lex_files[i].c2 == ca)))
+        continue;
       const tl__blob *b = tl__embedded_find(lex_files[i].file);
       if (!b)
         continue;
@@ -718,14 +730,21 @@ tl_status tl_aligner_new(tl_ctx *ctx, const tl_align_options *opts,
     co.from = TL_LANG_UNKNOWN;
     co.to = TL_LANG_UZ_LATN;
     co.flags = TL_CONVERT_REPLACE | TL_CONVERT_NO_SYSDICT;
-    tl_status cs = tl_converter_new(ctx, &co, &al->to_latn);
+    /* Each converter only where the languages may need it (both unknown
+     * until the text is seen): into Latin for a Cyrillic side, into
+     * Cyrillic for the diffs of uz-Latn against uz-Cyrl. */
+    tl_lang la = opts->lang_a, lb = opts->lang_b;
+    int known = la != TL_LANG_UNKNOWN && lb != TL_LANG_UNKNOWN;
+    tl_status cs = TL_OK;
+    if (!known || is_cyrillic_lang(la) || is_cyrillic_lang(lb))
+      cs = tl_converter_new(ctx, &co, &al->to_latn);
     if (cs == TL_ENOMEM)
       st = cs;
     else if (cs != TL_OK)
       al->to_latn = NULL;
     co.from = TL_LANG_UZ_LATN;
     co.to = TL_LANG_UZ_CYRL;
-    if (!st) {
+    if (!st && (!known || lb == TL_LANG_UZ_CYRL)) {
       cs = tl_converter_new(ctx, &co, &al->to_cyrl);
       if (cs == TL_ENOMEM)
         st = cs;
@@ -1578,10 +1597,6 @@ static size_t count_cp(const char *s, size_t n) {
   return c;
 }
 
-static int is_cyrillic_lang(tl_lang l) {
-  return l == TL_LANG_UZ_CYRL || l == TL_LANG_RU;
-}
-
 /* Sorts 32-bit keys: qsort for a few, else three passes of 11 bits. */
 static int sort_u32(uint32_t *v, size_t n) {
   if (n < 512) {
@@ -2079,9 +2094,11 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
       if (!nv) { oom = 1; break; }
       kb = nv;
     }
-    memcpy(ka + na, ux, nux * sizeof *ux);
+    if (nux)
+      memcpy(ka + na, ux, nux * sizeof *ux);
     na += nux;
-    memcpy(kb + nb, uy, nuy * sizeof *uy);
+    if (nuy)
+      memcpy(kb + nb, uy, nuy * sizeof *uy);
     nb += nuy;
     if (npair + nux * nuy > cap) {
       cap = 2 * (npair + nux * nuy) + 256;
