@@ -319,6 +319,11 @@ size_t tl__text_keys(const char *s, size_t n, uint32_t **keys) {
        * forms and derivations (Buxoro / Бухарская: bhr / bhrs). */
       if (kl == 4)
         kv_push(&k, make_key(TL__KEY_WORD, sk, 3));
+      /* A three-consonant word may be a stem with one suffix consonant
+       * (votes, голосов): its first two may meet the other side's stem
+       * (vote). Not content of its own, so a variant. */
+      if (kl == 3)
+        kv_push(&k, make_key(TL__KEY_VARIANT, sk, 2));
       push_variants(&k, fold, fl, sk, kl);
     }
     i = j;

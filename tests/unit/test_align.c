@@ -78,6 +78,8 @@ static void test_variants(void) {
   CHECK(variant_meets("Rangers", "Рейнджерс"));
   CHECK(variant_meets("Hamilton", "Гамильтон"));
   CHECK(variant_meets("Walton", "Уолтон"));
+  /* A three-consonant word meets a two-consonant stem (one suffix). */
+  CHECK(variant_meets("votes", "vote"));
   /* A variant is no content of its own: no variant where nothing differs. */
   CHECK(!variant_meets("Malginov", "Малгинов"));
 }
