@@ -2059,7 +2059,7 @@ static int add_learned(doc_side *sd, const uint64_t *pairs, size_t np) {
 /* Translations learned from the document itself, the way hunalign's second
  * pass does: over the confident 1-1 links of a first alignment, a word of A
  * and a word of B that neither side explains yet and that keep occurring
- * together (in at least two links, and rarely apart: Dice >= 0.6) are taken
+ * together (in at least two links, and rarely apart: Dice >= 0.7) are taken
  * as translations of each other (a topic word: shark / акула / akula, a
  * name spelt two ways). Returns the number of pairs learned, -1 when out of
  * memory. */
@@ -2075,7 +2075,7 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
   int oom = 0;
   for (size_t l = 0; l < r->n && !oom; l++) {
     const tl_align_link *lk = &r->links[l];
-    if (lk->a_count != 1 || lk->b_count != 1 || lk->confidence < 0.7)
+    if (lk->a_count != 1 || lk->b_count != 1 || lk->confidence < 0.8)
       continue;
     const kset *x = &A->sent[lk->a_first], *y = &B->sent[lk->b_first];
     /* Keys of each side that the other does not explain. */
@@ -2138,7 +2138,7 @@ static long learn_lexicon(const tl_alignment *r, doc_side *A, doc_side *B) {
       if (c >= 2) {
         double dice = 2.0 * (double)c /
                       (double)(run_count(ka, ca, na, a) + run_count(kb, cb, nb, b));
-        if (dice >= 0.6) {
+        if (dice >= 0.7) {
           fwd[nf] = pairs[p];
           back[nf++] = (uint64_t)b << 32 | a;
         }
