@@ -2310,7 +2310,7 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
   cc.c10 = 1.3;
   cc.c21 = 2.0;
   cc.c22 = 6.0;
-  cc.sh0 = 0.1;
+  cc.sh0 = 0.12;
   cc.sh_lo = 5.0;
   cc.sh_hi = 25.0;
   cc.sh_cap = 8.0;
