@@ -122,8 +122,6 @@ static uint32_t twin(uint32_t c) {
   return 0;
 }
 
-uint32_t tl__norm_twin(uint32_t c) { return twin(c); }
-
 /* ----------------------------------------------------------------- state */
 
 typedef struct unit {

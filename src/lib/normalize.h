@@ -16,10 +16,6 @@ int tl__norm_stable(uint32_t cp, int nfkc);
 /* 1 if c is one of the apostrophe spellings normalize reads (' ‘ ’ ` ʻ ʼ). */
 int tl__norm_is_apostrophe(uint32_t c);
 
-/* The look-alike twin of letter c in the other script (Latin e <-> Cyrillic
- * е), or 0. */
-uint32_t tl__norm_twin(uint32_t c);
-
 /* Where tl__normalize_mapped's output came from: anchors (out, in) of byte
  * offsets, out increasing; output byte o maps to in + (o - out) of the last
  * anchor with out <= o. Exact at every character boundary of the output
