@@ -47,9 +47,11 @@ static int is_russian_text(const char *str, size_t n) {
         continue;
       }
     }
-    /* A dot between letters makes the Latin look like a site name
-     * (Ол.лв -> Ol.lv), which the markup scanner rightly keeps as it is. */
-    if (c == '.' && i + 1 < n && s[i + 1] >= 0x80 && letters)
+    /* A dot between letters or digits makes the Latin look like a site
+     * name (Ол.лв -> Ol.lv, 0.гг -> 0.gg), which the markup scanner rightly
+     * keeps as it is. */
+    if (c == '.' && i + 1 < n && s[i + 1] >= 0x80 &&
+        (letters || (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')))
       return 0;
     if ((c >= '0' && c <= '9') || (c && strchr(" \n.,;:!?-", (int)c))) {
       int title = uppers == 1 && first_upper, caps = uppers == letters;
