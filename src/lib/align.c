@@ -1009,14 +1009,17 @@ static int seq_build(seq *s, const kset *sent, const size_t *first, size_t n) {
       o->len += sent[i].len + (i > first[u]);
       o->cnt += sent[i].cnt;
     }
-    qsort(pk, nk, sizeof *pk, cmp_posting);
+    /* One sentence: its sets are sorted and unique already. */
+    int one = first[u + 1] - first[u] == 1;
+    if (!one)
+      qsort(pk, nk, sizeof *pk, cmp_posting);
     for (size_t q = 0; q < nk; q++)
       if (o->nk == 0 || o->k[o->nk - 1] != pk[q].key) {
         o->k[o->nk] = pk[q].key;
         o->kw[o->nk++] = pk[q].w;
         o->w += pk[q].w;
       }
-    o->ne = kv_sort_unique(o->e, ne);
+    o->ne = one ? ne : kv_sort_unique(o->e, ne);
     o->loglen = log(o->len + 1);
     free(pk);
   }
@@ -2024,10 +2027,7 @@ static int sort_u64(uint64_t *v, size_t n) {
 static int add_learned(doc_side *sd, const uint64_t *pairs, size_t np) {
   for (size_t i = 0; i < sd->doc->n; i++) {
     kset *k = &sd->sent[i];
-    keyvec e = {0};
-    for (size_t q = 0; q < k->ne; q++)
-      kv_push(&e, k->e[q]);
-    size_t added = 0;
+    keyvec add = {0};
     for (size_t q = 0; q < k->nk; q++) {
       uint64_t lo_key = (uint64_t)k->k[q] << 32;
       size_t lo = 0, hi = np;
@@ -2038,20 +2038,24 @@ static int add_learned(doc_side *sd, const uint64_t *pairs, size_t np) {
         else
           hi = mid;
       }
-      for (; lo < np && (pairs[lo] >> 32) == k->k[q]; lo++, added++)
-        kv_push(&e, (uint32_t)pairs[lo]);
+      for (; lo < np && (pairs[lo] >> 32) == k->k[q]; lo++)
+        kv_push(&add, (uint32_t)pairs[lo]);
     }
-    if (e.oom) {
-      free(e.v);
+    if (add.oom) {
+      free(add.v);
       return -1;
     }
-    if (!added) {
-      free(e.v);
+    if (!add.n)
       continue;
-    }
+    /* The few additions sorted, then merged into the sorted set. */
+    size_t na = kv_sort_unique(add.v, add.n), ne;
+    uint32_t *e = merge_keys(k->e, k->ne, add.v, na, &ne);
+    free(add.v);
+    if (!e)
+      return -1;
     free(k->e);
-    k->e = e.v;
-    k->ne = kv_sort_unique(e.v, e.n);
+    k->e = e;
+    k->ne = ne;
   }
   return 0;
 }
