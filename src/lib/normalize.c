@@ -35,9 +35,12 @@ void tl_normalize_options_init(tl_normalize_options *opts) {
 
 /* ------------------------------------------------------ character classes */
 
+/* The six spellings of oʻ/gʻ/ʼ (' ‘ ’ ` ʻ ʼ), and three that some sites
+ * use for them (´ ′ ʽ: O´zbekiston); the converter reads the same set
+ * (tl__is_apostrophe). */
 static int is_apostrophe(uint32_t c) {
   return c == '\'' || c == 0x2018 || c == 0x2019 || c == '`' || c == TUTUQ ||
-         c == OKINA;
+         c == OKINA || c == 0x00B4 || c == 0x2032 || c == 0x02BD;
 }
 int tl__norm_is_apostrophe(uint32_t c) { return is_apostrophe(c); }
 static int is_latin_letter(uint32_t c) {
@@ -1075,7 +1078,7 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
       prev = c;
       continue;
     }
-    if (c == 0x2018 || c == 0x2019) {
+    if (is_apostrophe(c)) { /* ‘ ’ ´ ′ ʽ */
       if (!(f & TL_NORM_NO_APOSTROPHES))
         return 1;
     } else if (is_invisible(c) || c == 0x200C || c == 0x200D || is_control(c)) {
