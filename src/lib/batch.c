@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,7 +430,7 @@ typedef struct batch {
   tl_ctx *ctx; /* the caller's: only the calling thread touches it */
   const tl_batch_options *o;
   tl_convert_options copts[3]; /* text, markdown, html */
-  tl_converter *cv[3];
+  _Atomic(tl_converter *) cv[3]; /* compiled on first use (get_cv) */
   pthread_mutex_t cv_mu;
   tl__json_paths *paths;
   tl_normalize_options norm;
@@ -447,6 +448,8 @@ typedef struct batch {
   size_t qhead, qtail, qcap, qbytes, qmax;
   int closed, stop;
   unsigned workers_done, nworkers;
+  size_t pf_next, pf_ahead; /* read-ahead (folders): next queue position */
+  int pf_waiting;
 
   pthread_mutex_t rmu; /* results: stats, manifest, callbacks, errors */
   tl_batch_stats stats;
@@ -542,10 +545,17 @@ static int make_parents(char *path) {
 /* A converter for a document type, compiled once on first use. */
 static const tl_converter *get_cv(batch *b, tl_doc_type t, tl_ctx *ctx) {
   int i = t == TL_DOC_MARKDOWN ? 1 : t == TL_DOC_HTML ? 2 : 0;
+  /* Read without the lock once compiled: a lock per document made the
+   * workers queue behind a holder that the scheduler had preempted. */
+  tl_converter *cv = atomic_load_explicit(&b->cv[i], memory_order_acquire);
+  if (cv)
+    return cv;
   pthread_mutex_lock(&b->cv_mu);
-  if (!b->cv[i] && tl_converter_new(ctx, &b->copts[i], &b->cv[i]) != TL_OK)
-    b->cv[i] = NULL;
-  const tl_converter *cv = b->cv[i];
+  cv = atomic_load_explicit(&b->cv[i], memory_order_relaxed);
+  if (!cv && tl_converter_new(ctx, &b->copts[i], &cv) == TL_OK)
+    atomic_store_explicit(&b->cv[i], cv, memory_order_release);
+  else if (!atomic_load_explicit(&b->cv[i], memory_order_relaxed))
+    cv = NULL;
   pthread_mutex_unlock(&b->cv_mu);
   return cv;
 }
@@ -1439,8 +1449,12 @@ static void *worker_main(void *arg) {
     }
     job *j = b->q[b->qhead++ % b->qcap];
     b->qbytes -= j->len;
-    pthread_cond_signal(&b->has_space);
+    /* push() waits for room; the read-ahead only needs waking when half of
+     * what it read ahead is taken. */
+    int wake = !b->pf_waiting || b->pf_next <= b->qhead + b->pf_ahead / 2;
     pthread_mutex_unlock(&b->mu);
+    if (wake)
+      pthread_cond_signal(&b->has_space);
     if (j->kind == JOB_FILE)
       process_file(w, j);
     else
@@ -1500,46 +1514,61 @@ static int push(batch *b, job *j) {
 #define PREFETCH_MAX (8ull << 20) /* of one file: a video is streamed */
 
 static void prefetch_folder(batch *b) {
-  size_t next = 0, ahead = 2 * (size_t)b->nworkers + 2;
+  size_t ahead = 2 * (size_t)b->nworkers + 2, n = 0;
+  struct pf { size_t pos; job *j; int fd; } *v = calloc(ahead, sizeof *v);
+  if (!v)
+    return; /* no read-ahead: the workers read for themselves */
   pthread_mutex_lock(&b->mu);
+  b->pf_ahead = ahead;
+  b->pf_next = b->qhead;
   while (!b->stop && b->qhead < b->qtail) {
-    if (next < b->qhead)
-      next = b->qhead;
-    if (next >= b->qtail || next >= b->qhead + ahead) {
+    if (b->pf_next < b->qhead)
+      b->pf_next = b->qhead;
+    /* The next files up to `ahead` beyond the workers, in one go. */
+    for (n = 0; b->pf_next < b->qtail && b->pf_next < b->qhead + ahead; n++) {
+      v[n].pos = b->pf_next;
+      v[n].j = b->q[b->pf_next++ % b->qcap];
+    }
+    if (!n) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
       ts.tv_nsec += 100000000;
       if (ts.tv_nsec >= 1000000000)
         ts.tv_sec++, ts.tv_nsec -= 1000000000;
-      pthread_cond_timedwait(&b->has_space, &b->mu, &ts); /* a job was taken */
+      b->pf_waiting = 1; /* woken when half the read-ahead is used */
+      pthread_cond_timedwait(&b->has_space, &b->mu, &ts);
+      b->pf_waiting = 0;
       pthread_mutex_unlock(&b->mu);
       progress(b, 0);
       pthread_mutex_lock(&b->mu);
       continue;
     }
-    size_t pos = next++;
-    job *j = b->q[pos % b->qcap];
-    const entry *e = j->e;
-    unsigned long long size = j->size;
     pthread_mutex_unlock(&b->mu);
-    const tl__manifest_rec *r =
-        (b->o->flags & TL_BATCH_FORCE) ? NULL : manifest_get(&b->man, e->rel);
-    int skip = (r && r->src_size == size && r->src_mtime_ns == e->mtime_ns) ||
-               ((b->o->flags & TL_BATCH_SKIP_OTHER) && b->o->type == TL_DOC_AUTO &&
-                tl_doc_type_from_name(e->rel) == TL_DOC_OTHER);
-    int fd = -1;
-    char *path = skip ? NULL : path_join(b->src, e->rel);
-    if (path && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
-      posix_fadvise(fd, 0, (off_t)(size < PREFETCH_MAX ? size : PREFETCH_MAX),
-                    POSIX_FADV_WILLNEED);
-    free(path);
+    for (size_t i = 0; i < n; i++) {
+      const entry *e = v[i].j->e; /* entries outlive the jobs */
+      unsigned long long size = e->size;
+      const tl__manifest_rec *r =
+          (b->o->flags & TL_BATCH_FORCE) ? NULL : manifest_get(&b->man, e->rel);
+      int skip = (r && r->src_size == size && r->src_mtime_ns == e->mtime_ns) ||
+                 ((b->o->flags & TL_BATCH_SKIP_OTHER) && b->o->type == TL_DOC_AUTO &&
+                  tl_doc_type_from_name(e->rel) == TL_DOC_OTHER);
+      char *path = skip ? NULL : path_join(b->src, e->rel);
+      v[i].fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+      if (v[i].fd >= 0)
+        posix_fadvise(v[i].fd, 0, (off_t)(size < PREFETCH_MAX ? size : PREFETCH_MAX),
+                      POSIX_FADV_WILLNEED);
+      free(path);
+    }
     pthread_mutex_lock(&b->mu);
-    if (fd >= 0 && pos >= b->qhead) /* not taken meanwhile: still ours to touch */
-      j->fd = fd, j->has_fd = 1;
-    else if (fd >= 0)
-      close(fd);
+    for (size_t i = 0; i < n; i++) {
+      if (v[i].fd >= 0 && v[i].pos >= b->qhead) /* not taken: still ours to touch */
+        v[i].j->fd = v[i].fd, v[i].j->has_fd = 1;
+      else if (v[i].fd >= 0)
+        close(v[i].fd);
+    }
   }
   pthread_mutex_unlock(&b->mu);
+  free(v);
 }
 
 static void close_queue(batch *b) {
@@ -2926,8 +2955,11 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
   b->src = strdup(src);
   tl_status st = b->src ? TL_OK : tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
   /* The text converter first: it checks the options before any work. */
-  if (!st)
-    st = tl_converter_new(ctx, &b->copts[0], &b->cv[0]);
+  if (!st) {
+    tl_converter *cv0 = NULL;
+    st = tl_converter_new(ctx, &b->copts[0], &cv0);
+    atomic_store(&b->cv[0], st ? NULL : cv0);
+  }
   if (!st)
     st = tl__json_paths_new(ctx, opts->fields, opts->n_fields, &b->paths);
   tl_normalize_options_init(&b->norm);
@@ -3049,7 +3081,7 @@ tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts, const char *sr
   if (stats)
     *stats = b->stats;
   for (int i = 0; i < 3; i++)
-    tl_converter_free(b->cv[i]);
+    tl_converter_free(atomic_load(&b->cv[i]));
   tl__json_paths_free(b->paths);
   manifest_free(&b->man);
   free(b->q);
