@@ -1515,7 +1515,7 @@ static int push(batch *b, job *j) {
 
 static void prefetch_folder(batch *b) {
   size_t ahead = 2 * (size_t)b->nworkers + 2, n = 0;
-  struct pf { size_t pos; job *j; int fd; } *v = calloc(ahead, sizeof *v);
+  struct pf { size_t pos; job *j; const entry *e; int fd; } *v = calloc(ahead, sizeof *v);
   if (!v)
     return; /* no read-ahead: the workers read for themselves */
   pthread_mutex_lock(&b->mu);
@@ -1528,6 +1528,7 @@ static void prefetch_folder(batch *b) {
     for (n = 0; b->pf_next < b->qtail && b->pf_next < b->qhead + ahead; n++) {
       v[n].pos = b->pf_next;
       v[n].j = b->q[b->pf_next++ % b->qcap];
+      v[n].e = v[n].j->e; /* the job may be freed once unlocked; its entry not */
     }
     if (!n) {
       struct timespec ts;
@@ -1545,7 +1546,7 @@ static void prefetch_folder(batch *b) {
     }
     pthread_mutex_unlock(&b->mu);
     for (size_t i = 0; i < n; i++) {
-      const entry *e = v[i].j->e; /* entries outlive the jobs */
+      const entry *e = v[i].e;
       unsigned long long size = e->size;
       const tl__manifest_rec *r =
           (b->o->flags & TL_BATCH_FORCE) ? NULL : manifest_get(&b->man, e->rel);
