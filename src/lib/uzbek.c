@@ -369,6 +369,15 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
       path = env && *env ? env : DEFAULT_SYSTEM_DICT;
     }
     st = load_system_dict(ctx, uz, path, required);
+  } else if (!st && opts->system_dict && *opts->system_dict) {
+    /* Not needed this way, but a path the caller names must exist: a typo
+     * is reported, not ignored. */
+    FILE *fp = fopen(opts->system_dict, "rb");
+    if (!fp)
+      st = tl__fail(ctx, TL_ENODICT, TL_NO_OFFSET, "%s: cannot open: %s",
+                    opts->system_dict, strerror(errno));
+    else
+      fclose(fp);
   }
   for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
     st = tl__trie_freeze(tries[i]);
