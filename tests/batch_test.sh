@@ -302,7 +302,9 @@ if [ "$MODE" = kill ]; then
   fi
   make_tree "$tmp/src" 2000
   "$T" batch -q -j2 -t uz-Latn --field title "$tmp/src" "$tmp/ref"
-  "$T" batch -q -j2 -t uz-Latn --field title "$tmp/src" "$tmp/out" &
+  # -j1: records reach the manifest a checkpoint (256 files) late, so that
+  # a fast machine could finish before the kill with two workers.
+  "$T" batch -q -j1 -t uz-Latn --field title "$tmp/src" "$tmp/out" &
   pid=$!
   i=0
   while [ $i -lt 500 ]; do
