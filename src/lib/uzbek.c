@@ -800,6 +800,12 @@ static void cached_note(const tl__run *run, size_t start, size_t len,
 
 #define C2L_REASON "ц after a vowel written ts; s if a new stem starts there"
 #define L2C_REASON "not in the lexicons or the dictionary; ts, y+vowel or ь/ъ guessed"
+#define L2C_DICT_REASON "the dictionary's nearest word, whose Latin is spelled otherwise"
+#define L2C_VARIANT_REASON "a variant Latin spelling: the lexicon writes this word otherwise"
+/* The reason of a word's note, by the guess kind lat_word_uncached gives. */
+static const char *l2c_reason(int guess) {
+  return guess == 3 ? L2C_VARIANT_REASON : guess == 2 ? L2C_DICT_REASON : L2C_REASON;
+}
 
 /* After each hyphen of the input token, the case of the next letter is
  * given to the letter after the matching hyphen of the output
@@ -1356,6 +1362,7 @@ static int foreign_latin(const uint32_t *w, const unsigned char *up, size_t n) {
   return 0;
 }
 
+static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t n);
 static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
                                    size_t start, size_t len, tl_buf *out,
                                    int *guessed);
@@ -1370,7 +1377,7 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
     const char *o = tl__wcache_get(run->cache, t, len, &olen, &flag);
     if (o) {
       if (flag && run->notes)
-        cached_note(run, start, len, o, olen, L2C_REASON);
+        cached_note(run, start, len, o, olen, l2c_reason(flag));
       return tl__buf_append(out, o, olen);
     }
   }
@@ -1483,11 +1490,15 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     /* Written exactly as the entry (MGs, iPhone-like shapes): its case. */
     const char *c = uz->lex.e[whole].cyr;
     tl_status st0 = tl__buf_puts(out, c);
-    *guessed = 0;
+    *guessed = (uz->lex.e[whole].flags & TL__LEX_TO_LATIN) ? 0 : 3;
+    if (!st0 && *guessed && run->notes)
+      tl__note(run, start, len, c, l2c_reason(*guessed));
     return st0;
   }
   if (whole != TL__TRIE_NONE || lstem != TL__TRIE_NONE) {
     const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : lstem];
+    if (!(e->flags & TL__LEX_TO_LATIN))
+      guess = 3; /* senor -> сеньор, which reads senyor */
     uint32_t cyr[MAXW];
     size_t nc = tl__lower_cps(e->cyr, strlen(e->cyr), cyr, MAXW, 0);
     if (nc == (size_t)-1)
@@ -1527,6 +1538,11 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     }
     if (!s->best_n)
       lat_rules(u, s->stem_units, nu, ucase, pattern, &o);
+    /* The dictionary may have taken a word that the Latin does not spell
+     * (senordi -> сеньорди, which reads senyordi; gts -> Гц, Gs): a
+     * correction an editor should see. */
+    if (!reads_back(uz, &o, w, n))
+      guess = 2;
   } else {
     lat_rules(u, 0, nu, ucase, pattern, &o);
     /* A guess only counts in the stem, not in a known chain of suffixes
@@ -1550,10 +1566,34 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     for (size_t i = 0; i < o.n && k + 5 < sizeof tmp; i++)
       k += tl__utf8_encode(o.caps[i] ? upper(o.cp[i]) : o.cp[i], tmp + k);
     tmp[k] = '\0';
-    tl__note(run, start, len, tmp, L2C_REASON);
+    tl__note(run, start, len, tmp, l2c_reason(guess));
   }
   *guessed = guess;
   return st;
+}
+
+/* Does the Cyrillic word o read back, by our own Cyrillic -> Latin, as the
+ * Latin word w[0..n) (lowercase, apostrophes as okina and tutuq)? */
+static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t n) {
+  if (o->n == 0 || o->n >= MAXW)
+    return 1;
+  uint32_t cw[MAXW];
+  unsigned char up[MAXW] = {0};
+  char cyr[MAXW * 4 + 1], lat[MAXW * 4 + 1];
+  size_t kc = 0, kl = 0;
+  for (size_t i = 0; i < o->n; i++) {
+    cw[i] = lower(o->cp[i]);
+    kc += tl__utf8_encode(cw[i], cyr + kc);
+  }
+  for (size_t i = 0; i < n; i++)
+    kl += tl__utf8_encode(w[i], lat + kl);
+  tl__run r = {cyr, kc, 0, 1, 1, NULL, NULL, NULL};
+  tl_buf back = TL_BUF_INIT;
+  int guessed = 0, same = 1;
+  if (cyr_word_cps(uz, &r, 0, kc, cw, up, o->n, TL_APOS_MODERN, &back, &guessed) == TL_OK)
+    same = back.len == kl && memcmp(back.data, lat, kl) == 0;
+  tl_buf_free(&back);
+  return same;
 }
 
 static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
