@@ -2248,12 +2248,7 @@ tl_status tl_align(tl_ctx *ctx, const tl_aligner *al, const char *a,
     size_t bad;
     if (!tl__utf8_valid(txt[s], len[s], &bad)) {
       size_t line = 1, col = 1;
-      for (size_t i = 0; i < bad; i++) {
-        if (txt[s][i] == '\n')
-          line++, col = 1;
-        else if (((unsigned char)txt[s][i] & 0xC0) != 0x80)
-          col++;
-      }
+      tl__utf8_advance(&line, &col, txt[s], bad);
       return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
                          "%s: invalid UTF-8 (byte 0x%02X) at byte %zu", s ? "B" : "A",
                          (unsigned char)txt[s][bad], bad);

@@ -224,7 +224,7 @@ typedef struct span_ctx {
   size_t offset, line, column; /* of the next span */
 } span_ctx;
 
-/* The same as advance(), fast: line ends found with memchr, and only the
+/* tl__utf8_advance(), fast: line ends found with memchr, and only the
  * last line's characters counted. */
 static void advance_fast(size_t *line, size_t *column, const char *t, size_t n) {
   const char *p = t, *end = t + n, *last = NULL;
@@ -240,15 +240,6 @@ static void advance_fast(size_t *line, size_t *column, const char *t, size_t n) 
     *column += ((unsigned char)*t & 0xC0) != 0x80;
 }
 
-static void advance(size_t *line, size_t *column, const char *t, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)t[i];
-    if (c == '\n')
-      ++*line, *column = 1;
-    else if ((c & 0xC0) != 0x80)
-      ++*column;
-  }
-}
 
 static tl_status on_span(void *user, const char *text, size_t n, int convert) {
   span_ctx *sc = user;
@@ -283,7 +274,7 @@ static tl_status on_span(void *user, const char *text, size_t n, int convert) {
   /* Positions are needed per span only for review notes; otherwise the
    * piece is measured once, after the scan (see process). */
   if (s->notes)
-    advance(&sc->line, &sc->column, text, n);
+    tl__utf8_advance(&sc->line, &sc->column, text, n);
   return st;
 }
 
@@ -294,7 +285,7 @@ static tl_status process(tl_stream *s, const char *p, size_t n) {
   if (!tl__utf8_valid(p, n, &bad)) {
     if (!(s->cv->flags & TL_CONVERT_REPLACE)) {
       size_t line = s->line, col = s->column;
-      advance(&line, &col, p, bad);
+      tl__utf8_advance(&line, &col, p, bad);
       return tl__fail_at(s->ctx, TL_EUTF8, s->offset + bad, line, col,
                          "invalid UTF-8 at byte offset %zu (byte 0x%02X)",
                          s->offset + bad, (unsigned char)p[bad]);

@@ -868,11 +868,7 @@ static tl_status load_list(tl_ctx *ctx, tl_speller *sp, const char *name,
   size_t bad;
   if (!tl__utf8_valid(text, len, &bad)) {
     size_t line = 1, col = 1;
-    for (size_t i = 0; i < bad; i++)
-      if (text[i] == '\n')
-        line++, col = 1;
-      else if (((unsigned char)text[i] & 0xC0) != 0x80)
-        col++;
+    tl__utf8_advance(&line, &col, text, bad);
     return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
                        "%s:%zu:%zu: invalid UTF-8 in a word list", name, line,
                        col);
@@ -1881,11 +1877,7 @@ tl_status tl_speller_check(tl_ctx *ctx, tl_speller *sp, const char *text,
   size_t bad;
   if (!tl__utf8_valid(text, len, &bad)) {
     size_t line = 1, col = 1;
-    for (size_t i = 0; i < bad; i++)
-      if (text[i] == '\n')
-        line++, col = 1;
-      else if (((unsigned char)text[i] & 0xC0) != 0x80)
-        col++;
+    tl__utf8_advance(&line, &col, text, bad);
     return tl__fail_at(ctx, TL_EUTF8, bad, line, col,
                        "invalid UTF-8 (byte 0x%02X) at byte %zu",
                        (unsigned char)text[bad], bad);

@@ -142,6 +142,16 @@ int tl__utf8_valid(const char *str, size_t n, size_t *bad) {
   return 1;
 }
 
+void tl__utf8_advance(size_t *line, size_t *column, const char *t, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c == '\n')
+      ++*line, *column = 1;
+    else if ((c & 0xC0) != 0x80)
+      ++*column;
+  }
+}
+
 size_t tl__utf8_complete_prefix(const char *s, size_t n) {
   /* Look back at most 3 bytes for the start of a sequence. */
   size_t start = n > 3 ? n - 3 : 0;

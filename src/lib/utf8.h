@@ -24,6 +24,10 @@ size_t tl__utf8_encode(uint32_t cp, char out[4]);
  * invalid byte (a truncated final sequence counts as invalid). */
 int tl__utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* Moves the 1-based *line and *column (in code points) over s[0..n): where
+ * an error at s + n is, for the messages of every module. */
+void tl__utf8_advance(size_t *line, size_t *column, const char *s, size_t n);
+
 /* Length of the longest prefix of s[0..n) that does not end inside a
  * sequence that may still be completed by more bytes. */
 size_t tl__utf8_complete_prefix(const char *s, size_t n);
