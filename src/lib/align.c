@@ -1605,33 +1605,39 @@ static size_t count_cp(const char *s, size_t n) {
   return c;
 }
 
-/* Sorts 32-bit keys: qsort for a few, else three passes of 11 bits. */
-static int sort_u32(uint32_t *v, size_t n) {
-  if (n < 512) {
-    qsort(v, n, sizeof *v, cmp_u32);
-    return 0;
+/* Radix sort of unsigned keys, 11 bits a pass (qsort below 512 keys): the
+ * key arrays and word pairs of a long document number in the millions,
+ * where qsort was the slowest part. NAME(v, n) returns 0, or -1 when out
+ * of memory. */
+#define TL_RADIX_SORT(NAME, T, CMP)                                            \
+  static int NAME(T *v, size_t n) {                                            \
+    if (n < 512) {                                                             \
+      qsort(v, n, sizeof *v, CMP);                                             \
+      return 0;                                                                \
+    }                                                                          \
+    T *tmp = malloc(n * sizeof *tmp);                                          \
+    if (!tmp)                                                                  \
+      return -1;                                                               \
+    T *src = v, *dst = tmp;                                                    \
+    for (unsigned shift = 0; shift < 8 * sizeof(T); shift += 11) {           \
+      size_t cnt[2049] = {0};                                                  \
+      for (size_t i = 0; i < n; i++)                                           \
+        cnt[((src[i] >> shift) & 2047u) + 1]++;                                \
+      for (size_t b = 1; b < 2049; b++)                                        \
+        cnt[b] += cnt[b - 1];                                                  \
+      for (size_t i = 0; i < n; i++)                                           \
+        dst[cnt[(src[i] >> shift) & 2047u]++] = src[i];                        \
+      T *t = src;                                                              \
+      src = dst;                                                               \
+      dst = t;                                                                 \
+    }                                                                          \
+    if (src != v)                                                              \
+      memcpy(v, src, n * sizeof *v);                                           \
+    free(tmp);                                                                 \
+    return 0;                                                                  \
   }
-  uint32_t *tmp = malloc(n * sizeof *tmp);
-  if (!tmp)
-    return -1;
-  uint32_t *src = v, *dst = tmp;
-  for (int shift = 0; shift < 33; shift += 11) {
-    size_t c[2049] = {0};
-    for (size_t i = 0; i < n; i++)
-      c[((src[i] >> shift) & 2047u) + 1]++;
-    for (size_t b = 1; b < 2049; b++)
-      c[b] += c[b - 1];
-    for (size_t i = 0; i < n; i++)
-      dst[c[(src[i] >> shift) & 2047u]++] = src[i];
-    uint32_t *t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src != v)
-    memcpy(v, src, n * sizeof *v);
-  free(tmp);
-  return 0;
-}
+
+TL_RADIX_SORT(sort_u32, uint32_t, cmp_u32)
 
 /* Compresses a sorted array to its distinct values, cnt[i] receiving how
  * often v[i] occurred; returns the number of distinct values. (Counting a
@@ -1993,34 +1999,7 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Sorts 64-bit values: six passes of 11 bits (the pairs of a long
- * document number in the millions, where qsort is the slowest part). */
-static int sort_u64(uint64_t *v, size_t n) {
-  if (n < 512) {
-    qsort(v, n, sizeof *v, cmp_u64);
-    return 0;
-  }
-  uint64_t *tmp = malloc(n * sizeof *tmp);
-  if (!tmp)
-    return -1;
-  uint64_t *src = v, *dst = tmp;
-  for (int shift = 0; shift < 64; shift += 11) {
-    size_t cnt[2049] = {0};
-    for (size_t i = 0; i < n; i++)
-      cnt[((src[i] >> shift) & 2047u) + 1]++;
-    for (size_t b = 1; b < 2049; b++)
-      cnt[b] += cnt[b - 1];
-    for (size_t i = 0; i < n; i++)
-      dst[cnt[(src[i] >> shift) & 2047u]++] = src[i];
-    uint64_t *t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src != v)
-    memcpy(v, src, n * sizeof *v);
-  free(tmp);
-  return 0;
-}
+TL_RADIX_SORT(sort_u64, uint64_t, cmp_u64)
 
 /* Adds to each sentence's expanded set the learned translations of its
  * keys (pairs sorted by their first key). */
