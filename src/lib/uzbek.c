@@ -121,6 +121,7 @@ struct tl__uz {
   } lat[3][3][0x100];
 };
 enum { CY_LETTER = 1, CY_UPPER = 2 };
+enum { KEEP_NAME = 1, KEEP_WORD = 2 }; /* values of the keep trie */
 
 /* ------------------------------------------------------------ letters */
 
@@ -224,6 +225,7 @@ typedef struct load_ctx {
   tl__uz *uz;
   tl__trie *trie;
   int cyrillic_only; /* skip words with non-Cyrillic letters */
+  int32_t value;     /* stored for each word */
 } load_ctx;
 
 static tl_status add_word(void *user, const char *w, size_t n) {
@@ -236,7 +238,7 @@ static tl_status add_word(void *user, const char *w, size_t n) {
     for (size_t i = 0; i < k; i++)
       if (!is_cyrillic_letter(cps[i]) && cps[i] != '-')
         return TL_OK;
-  return tl__trie_insert(lc->trie, cps, k, 1, 0);
+  return tl__trie_insert(lc->trie, cps, k, lc->value, 0);
 }
 
 /* Latin -> Cyrillic of a suffix by the plain rules (for the Cyrillic suffix
@@ -300,7 +302,7 @@ static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
   if (!st && err)
     st = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: read error", path);
   if (!st) {
-    load_ctx lc = {uz, &uz->dict, 1};
+    load_ctx lc = {uz, &uz->dict, 1, 1};
     st = tl__wordlist_each(b.data ? b.data : "", b.len, add_word, &lc);
     if (st)
       tl__fail(ctx, st, TL_NO_OFFSET, "%s: %s", path, tl_strerror(st));
@@ -344,8 +346,10 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
       st = tl__lexicon_parse(ctx, &uz->lex, text, blobs[i].len, fname);
     } else if (strcmp(name, "uz/suffixes.txt") == 0) {
       st = tl__wordlist_each(text, blobs[i].len, add_suffix, uz);
-    } else if (strcmp(name, "uz/keep-latin.txt") == 0) {
-      load_ctx lc = {uz, &uz->keep, 0};
+    } else if (strcmp(name, "uz/keep-latin.txt") == 0 ||
+               strcmp(name, "uz/keep-english.txt") == 0) {
+      /* KEEP_NAME: a name, which suffixes may follow (Google'ga). */
+      load_ctx lc = {uz, &uz->keep, 0, name[8] == 'l' ? KEEP_NAME : KEEP_WORD};
       st = tl__wordlist_each(text, blobs[i].len, add_word, &lc);
     }
   }
@@ -1362,22 +1366,167 @@ static int foreign_latin(const uint32_t *w, const unsigned char *up, size_t n) {
   return 0;
 }
 
+static inline int lat_consonant(uint32_t c) {
+  return c >= 'a' && c <= 'z' && !lat_vowel(c) && c != 'y';
+}
+
+/* Does the Latin word hold a cluster that Uzbek Latin spelling never
+ * produces, not even in Russian loans (checked against every form of the
+ * hunspell-uz list read in Latin)? gh ph ck, th at the start, tion (Uzbek
+ * writes tsion, sion), and y as a vowel: after a consonant at the end (Technology,
+ * University) or between consonants (Sydney, Lynch). Uzbek writes y only
+ * next to a vowel. Such a word is still converted when the lexicons or the
+ * dictionary know it. */
+static int foreign_cluster(const uint32_t *w, const unsigned char *up, size_t n) {
+  if (n <= 5) { /* an acronym spells letters, not clusters (MFY) */
+    size_t caps = 0;
+    for (size_t i = 0; i < n; i++)
+      caps += up[i];
+    if (caps == n)
+      return 0;
+  }
+  if (n >= 2 && w[0] == 't' && w[1] == 'h')
+    return 1;
+  for (size_t i = 0; i + 1 < n; i++) {
+    uint32_t c = w[i], d = w[i + 1];
+    if ((c == 'g' || c == 'p') && d == 'h')
+      return 1;
+    if (c == 'c' && d == 'k')
+      return 1;
+    if (c == 'y' && i > 0 && lat_consonant(w[i - 1]) && lat_consonant(d))
+      return 1;
+  }
+  if (n >= 2 && w[n - 1] == 'y' && lat_consonant(w[n - 2]))
+    return 1;
+  for (size_t i = 0; i + 3 < n; i++)
+    if (w[i] == 't' && w[i + 1] == 'i' && w[i + 2] == 'o' && w[i + 3] == 'n')
+      return 1;
+  return 0;
+}
+
+/* What lat_word tells lat_span about a word, besides its review-note kind
+ * (the low bits, see l2c_reason): kept in Latin as foreign, or converted by
+ * the rules alone with nothing Uzbek about it (a capital word of this kind
+ * next to a foreign one is taken as part of the same name). */
+enum { LW_NOTE = 15, LW_FOREIGN = 16, LW_NAMELIKE = 32, LW_PROPER = 64, LW_KEPT = 128 };
+
+/* Does the word carry a sign of Uzbek (or Russian) spelling that English
+ * names lack: oʻ gʻ ʼ, q, shch (щ), or a surname ending -ov(a) -ev(a)
+ * -ovich -ovna with any suffixes after it (Mirziyoyevning)? */
+static int uzbek_marks(const tl__uz *uz, const uint32_t *w, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (w[i] == TL__OKINA || w[i] == TL__TUTUQ || w[i] == 'q' ||
+        (i + 3 < n && w[i] == 's' && w[i + 1] == 'h' && w[i + 2] == 'c' && w[i + 3] == 'h'))
+      return 1;
+  unsigned char sok[MAXW + 1];
+  int sok_done = 0;
+  for (size_t i = 1; i + 1 < n; i++) {
+    if (!(w[i + 1] == 'v' && (w[i] == 'o' || w[i] == 'e')))
+      continue;
+    size_t j = i + 2; /* after -ov/-ev */
+    if (j + 3 <= n && (w[j] == 'i' && w[j + 1] == 'c' && w[j + 2] == 'h'))
+      j += 3;
+    else if (j + 2 <= n && w[j] == 'n' && w[j + 1] == 'a')
+      j += 2;
+    else if (j < n && w[j] == 'a')
+      j += 1;
+    if (j == n)
+      return 1;
+    if (!sok_done)
+      suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+    if (sok[j])
+      return 1;
+  }
+  return 0;
+}
+
+/* A word kept in Latin with Uzbek suffixes after it (Google'ga, Facebookda,
+ * Telegram'dagi): the name stays as written, the suffixes are converted
+ * (Google'га, Facebookда), as Uzbek Cyrillic print writes them and so that
+ * Cyrillic -> Latin gives the word back. Without an apostrophe the name must
+ * be in keep-latin.txt (Canada, Rwanda end in "da" too); after one it may be
+ * any foreign word. Returns the code point where the suffixes start, or 0. */
+static size_t kept_with_suffix(const tl__uz *uz, const uint32_t *w, const unsigned char *up,
+                               size_t n) {
+  /* Where a name could end: a keep-latin word, or an apostrophe. */
+  unsigned char cand[MAXW + 1] = {0};
+  int any = 0;
+  int32_t node = TL__TRIE_ROOT;
+  for (size_t i = 0; i + 1 < n && node != TL__TRIE_NONE; i++) {
+    node = tl__trie_step(&uz->keep, node, w[i]);
+    if (node != TL__TRIE_NONE && i >= 1 && uz->keep.nodes[node].value == KEEP_NAME)
+      cand[i + 1] = 1, any = 1;
+  }
+  for (size_t i = 2; i + 1 < n; i++)
+    if ((w[i] == TL__TUTUQ || w[i] == TL__OKINA) && !cand[i] &&
+        (foreign_latin(w, up, i) || foreign_cluster(w, up, i)))
+      cand[i] = 2, any = 1;
+  if (!any)
+    return 0;
+  unsigned char sok[MAXW + 1];
+  suffix_chains(&uz->suf_lat, w, 1, n, sok);
+  for (size_t m = 2; m < n; m++) {
+    if (!cand[m])
+      continue;
+    int sep = w[m] == TL__TUTUQ || w[m] == TL__OKINA;
+    if (sep && m + 1 < n && sok[m + 1])
+      return m + 1;
+    if (!sep && cand[m] == 1 && sok[m])
+      return m;
+  }
+  return 0;
+}
+
+/* Is lexicon entry idx a proper noun (York, Fransiya) written with a
+ * capital? After a foreign word it is part of an English name (New York
+ * Times), but it does not start one (Fransiya Technology). */
+static int lexicon_name(const tl__uz *uz, int32_t idx, const unsigned char *up) {
+  uint32_t c;
+  tl__utf8_next(uz->lex.e[idx].cyr, &c);
+  return up[0] && is_upper(c);
+}
+
+/* Writes the name w[0..at) as written in t, then the suffixes w[at..n) by
+ * the rules (see kept_with_suffix). */
+static tl_status kept_suffixed(const tl__uz *uz, const char *t, const uint32_t *w,
+                               const unsigned char *up, size_t n, size_t at, tl_buf *out,
+                               int *guessed) {
+  size_t b = 0;
+  for (size_t i = 0; i < at; i++)
+    b += tl__utf8_next(t + b, &(uint32_t){0});
+  uint32_t cyr[MAXW * 2];
+  size_t m = suffix_to_cyr(uz, w + at, n - at, cyr);
+  int caps = 1;
+  for (size_t i = at; i < n; i++)
+    caps &= up[i] || w[i] == TL__OKINA || w[i] == TL__TUTUQ;
+  wout so;
+  so.n = 0;
+  for (size_t i = 0; i < m; i++)
+    w_put(&so, cyr[i], caps);
+  size_t name = w[at - 1] == TL__TUTUQ || w[at - 1] == TL__OKINA ? at - 1 : at;
+  *guessed = foreign_latin(w, up, name) || foreign_cluster(w, up, name) ? LW_FOREIGN : LW_KEPT;
+  tl_status st = tl__buf_append(out, t, b);
+  return st ? st : emit_cps(&so, out);
+}
+
 static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t n);
 static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
                                    size_t start, size_t len, tl_buf *out,
                                    int *guessed);
 
-/* Converts one Latin word t[start..start+len) to Cyrillic, through the cache. */
+/* Converts one Latin word t[start..start+len) to Cyrillic, through the
+ * cache; *kind gets its LW_* flags. */
 static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
-                          size_t len, tl_buf *out) {
+                          size_t len, tl_buf *out, int *kind) {
   const char *t = run->text + start;
   if (run->cache) {
     size_t olen;
     int flag;
     const char *o = tl__wcache_get(run->cache, t, len, &olen, &flag);
     if (o) {
-      if (flag && run->notes)
-        cached_note(run, start, len, o, olen, l2c_reason(flag));
+      if ((flag & LW_NOTE) && run->notes)
+        cached_note(run, start, len, o, olen, l2c_reason(flag & LW_NOTE));
+      *kind = flag;
       return tl__buf_append(out, o, olen);
     }
   }
@@ -1386,6 +1535,7 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
   tl_status st = lat_word_uncached(uz, run, start, len, out, &guessed);
   if (!st && run->cache)
     tl__wcache_put(run->cache, t, len, out->data + before, out->len - before, guessed);
+  *kind = guessed;
   return st;
 }
 
@@ -1409,9 +1559,25 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       cp = lower(cp);
     w[n] = prev = cp;
   }
-  if (foreign_latin(w, up, n) || tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE ||
-      roman_numeral(run, start, len))
+  size_t sfx_at = 0, sfx_later = 0;
+  int kept_whole = tl__trie_get(&uz->keep, w, n) != TL__TRIE_NONE;
+  if (!kept_whole)
+    sfx_at = kept_with_suffix(uz, w, up, n);
+  if (sfx_at && w[sfx_at - 1] != TL__TUTUQ && w[sfx_at - 1] != TL__OKINA &&
+      !foreign_latin(w, up, n))
+    sfx_later = sfx_at, sfx_at = 0; /* unless an Uzbek word (telegrammasida) */
+  if (kept_whole) {
+    *guessed = LW_KEPT; /* a one-word brand: not part of a longer name */
     return tl__buf_append(out, t, len);
+  }
+  if (!sfx_at && !sfx_later && foreign_latin(w, up, n)) {
+    *guessed = LW_FOREIGN;
+    return tl__buf_append(out, t, len);
+  }
+  if (roman_numeral(run, start, len))
+    return tl__buf_append(out, t, len);
+  if (sfx_at)
+    return kept_suffixed(uz, t, w, up, n, sfx_at, out, guessed);
 
   /* Case: the pattern over letters, and per unit for mixed words. */
   unsigned char lup[MAXW];
@@ -1439,7 +1605,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
 
   wout o;
   o.n = 0;
-  int guess = 0;
+  int guess = 0, namelike = 0;
   /* 1. The lexicon: the whole word, else the longest stem + suffixes. */
   int32_t whole = TL__TRIE_NONE, lstem = TL__TRIE_NONE;
   size_t lstem_units = 0;
@@ -1486,6 +1652,14 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     s->steps = 0;
     dfs(s, 0, TL__TRIE_ROOT, 0, 0);
   }
+  if (sfx_later && whole == TL__TRIE_NONE && lstem == TL__TRIE_NONE &&
+      !(s && (s->best_n || s->stem_n)))
+    return kept_suffixed(uz, t, w, up, n, sfx_later, out, guessed);
+  if (whole == TL__TRIE_NONE && lstem == TL__TRIE_NONE && !(s && s->best_n) &&
+      foreign_cluster(w, up, n)) {
+    *guessed = LW_FOREIGN; /* Technology, University: not Uzbek */
+    return tl__buf_append(out, t, len);
+  }
   if (whole != TL__TRIE_NONE && exact_case(e_lat_cps(uz, whole), w, up, n)) {
     /* Written exactly as the entry (MGs, iPhone-like shapes): its case. */
     const char *c = uz->lex.e[whole].cyr;
@@ -1493,10 +1667,14 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     *guessed = (uz->lex.e[whole].flags & TL__LEX_TO_LATIN) ? 0 : 3;
     if (!st0 && *guessed && run->notes)
       tl__note(run, start, len, c, l2c_reason(*guessed));
+    if (lexicon_name(uz, whole, up))
+      *guessed |= LW_PROPER;
     return st0;
   }
   if (whole != TL__TRIE_NONE || lstem != TL__TRIE_NONE) {
     const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : lstem];
+    if (whole != TL__TRIE_NONE && lexicon_name(uz, whole, up))
+      namelike = LW_PROPER;
     if (!(e->flags & TL__LEX_TO_LATIN))
       guess = 3; /* senor -> сеньор, which reads senyor */
     uint32_t cyr[MAXW];
@@ -1558,6 +1736,8 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     for (size_t i = 0; i < nu; i++)
       if (u[i].start < stem_end)
         guess |= u[i].ambiguous;
+    if (up[0] && !uzbek_marks(uz, w, n))
+      namelike = LW_NAMELIKE;
   }
   tl_status st = emit_cps(&o, out);
   if (!st && guess && run->notes) {
@@ -1568,7 +1748,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     tmp[k] = '\0';
     tl__note(run, start, len, tmp, l2c_reason(guess));
   }
-  *guessed = guess;
+  *guessed = guess | namelike;
   return st;
 }
 
@@ -1596,10 +1776,105 @@ static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t
   return same;
 }
 
+/* The words of one sentence as converted, for names of several words: a
+ * capital word converted by the rules alone (LW_NAMELIKE) next to a word
+ * kept as foreign is part of the same name and is kept too (Technology
+ * Review, New York Times, Harvard University). */
+#define MAX_TOKS 128
+typedef struct name_toks {
+  struct tok {
+    size_t in, in_len, out, out_len;
+    int kind;
+  } t[MAX_TOKS];
+  size_t n;
+  int foreign;
+  int weak_start; /* t[0] starts a sentence and there is no dictionary */
+} name_toks;
+
+static tl_status lat_word_rec(const tl__uz *uz, const tl__run *run, size_t start,
+                              size_t len, tl_buf *out, name_toks *nt) {
+  size_t before = out->len;
+  int kind = 0;
+  tl_status st = lat_word(uz, run, start, len, out, &kind);
+  if (st || !nt || nt->n == MAX_TOKS)
+    return st;
+  struct tok *k = &nt->t[nt->n++];
+  k->in = start, k->in_len = len, k->out = before, k->out_len = out->len - before;
+  k->kind = kind;
+  nt->foreign |= (kind & LW_FOREIGN) != 0;
+  return st;
+}
+
 static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
                              size_t len, void *arg, tl_buf *out) {
-  (void)arg;
-  return lat_word(uz, run, start, len, out);
+  return lat_word_rec(uz, run, start, len, out, arg);
+}
+
+/* Puts the Latin back for the name-like words joined (by one space or a
+ * hyphen) to a foreign word, directly or through other such words. */
+static tl_status name_runs(const tl__run *run, name_toks *nt, tl_buf *out) {
+  size_t n = nt->n;
+  int weak = nt->weak_start;
+  nt->n = 0;
+  nt->weak_start = 0;
+  if (!nt->foreign || n < 2)
+    return TL_OK;
+  nt->foreign = 0;
+  unsigned char keep[MAX_TOKS] = {0};
+  int any = 0;
+  for (size_t a = 0; a < n;) {
+    /* A chain of joined words, each foreign or name-like; a lexicon's
+     * proper noun may go on a chain but not start one. */
+    size_t b = a;
+    int foreign = 0;
+    /* Without the dictionary every word is "unknown": the capital of a
+     * sentence's first word says nothing then (Kompaniya Technology). */
+    if (!(nt->t[a].kind & (LW_FOREIGN | LW_NAMELIKE)) ||
+        (a == 0 && weak && !(nt->t[a].kind & LW_FOREIGN))) {
+      a++;
+      continue;
+    }
+    while (b < n && (nt->t[b].kind & (LW_FOREIGN | LW_NAMELIKE | LW_PROPER))) {
+      foreign |= (nt->t[b].kind & LW_FOREIGN) != 0;
+      b++;
+      if (b < n) {
+        size_t gap0 = nt->t[b - 1].in + nt->t[b - 1].in_len, gap1 = nt->t[b].in;
+        const char *g = run->text + gap0;
+        if (!(gap1 - gap0 == 1 && (*g == ' ' || *g == '-')))
+          break;
+      }
+    }
+    if (b == a) {
+      a++;
+      continue;
+    }
+    if (foreign && b - a > 1)
+      for (size_t i = a; i < b; i++)
+        if (nt->t[i].kind & (LW_NAMELIKE | LW_PROPER))
+          keep[i] = 1, any = 1;
+    a = b;
+  }
+  if (!any)
+    return TL_OK;
+  size_t base = nt->t[0].out;
+  tl_buf tail = TL_BUF_INIT;
+  tl_status st = tl__buf_append(&tail, out->data + base, out->len - base);
+  if (st)
+    return st;
+  out->len = base;
+  size_t pos = 0; /* in tail */
+  for (size_t i = 0; i < n && !st; i++) {
+    size_t o = nt->t[i].out - base;
+    st = tl__buf_append(out, tail.data + pos, o - pos);
+    if (!st)
+      st = keep[i] ? tl__buf_append(out, run->text + nt->t[i].in, nt->t[i].in_len)
+                   : tl__buf_append(out, tail.data + o, nt->t[i].out_len);
+    pos = o + nt->t[i].out_len;
+  }
+  if (!st)
+    st = tl__buf_append(out, tail.data + pos, tail.len - pos);
+  tl_buf_free(&tail);
+  return st;
 }
 
 /* Latin -> Cyrillic of one sentence or line; *english (unless NULL) is set
@@ -1787,6 +2062,10 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
   const char *t = run->text;
   size_t n = to, i = from, plain = from;
   tl_status st = TL_OK;
+  name_toks nt;
+  nt.n = 0;
+  nt.foreign = 0;
+  nt.weak_start = !uz->have_dict;
   while (i < n && !st) {
     uint32_t cp;
     size_t k = tl__utf8_next(t + i, &cp);
@@ -1862,13 +2141,17 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
     if (english && !*english && (i - start <= 5 || !ascii))
       *english = has_english_word_in(t, from, to, start, i);
     st = tl__buf_append(out, t + plain, start - plain);
+    if (!st && nt.n == MAX_TOKS)
+      st = name_runs(run, &nt, out);
     if (!st && !hyphen)
-      st = lat_word(uz, run, start, i - start, out);
+      st = lat_word_rec(uz, run, start, i - start, out, &nt);
     else if (!st)
       st = hyphenated(uz, run, start, i - start, &uz->lex_lat, TL__TUTUQ, lat_word_fn,
-                      NULL, out);
+                      &nt, out);
     plain = i;
   }
+  if (!st)
+    st = name_runs(run, &nt, out);
   if (!st)
     st = tl__buf_append(out, t + plain, n - plain);
   return st;
