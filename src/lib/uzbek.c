@@ -108,6 +108,7 @@ struct tl__uz {
   tl__trie suf_lat; /* suffixes and suffix chains, Latin */
   tl__trie suf_cyr; /* the same, Cyrillic */
   tl__trie keep;    /* Latin words left alone, lowercase */
+  tl__trie prefix;  /* Latin prefixes after which a morpheme keeps its э */
   alt_set specs[N_SPECS]; /* spec_text, parsed */
   /* Cyrillic -> Latin lookups, filled once by letter_tables(): for each
    * code point U+0400..U+052F its lowercase form and CY_* flags; for each
@@ -321,7 +322,7 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
     return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
   tl_status st = TL_OK;
   tl__trie *tries[] = {&uz->lex_cyr, &uz->lex_lat, &uz->dict,
-                       &uz->suf_lat, &uz->suf_cyr, &uz->keep};
+                       &uz->suf_lat, &uz->suf_cyr, &uz->keep, &uz->prefix};
   for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
     st = tl__trie_init(tries[i]);
   if (st) {
@@ -350,6 +351,9 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
                strcmp(name, "uz/keep-english.txt") == 0) {
       /* KEEP_NAME: a name, which suffixes may follow (Google'ga). */
       load_ctx lc = {uz, &uz->keep, 0, name[8] == 'l' ? KEEP_NAME : KEEP_WORD};
+      st = tl__wordlist_each(text, blobs[i].len, add_word, &lc);
+    } else if (strcmp(name, "uz/prefixes.txt") == 0) {
+      load_ctx lc = {uz, &uz->prefix, 0, 1};
       st = tl__wordlist_each(text, blobs[i].len, add_word, &lc);
     }
   }
@@ -405,6 +409,7 @@ void tl__uz_free(tl__uz *uz) {
   tl__trie_free(&uz->suf_lat);
   tl__trie_free(&uz->suf_cyr);
   tl__trie_free(&uz->keep);
+  tl__trie_free(&uz->prefix);
   free(uz);
 }
 
@@ -1408,7 +1413,14 @@ static int foreign_cluster(const uint32_t *w, const unsigned char *up, size_t n)
  * (the low bits, see l2c_reason): kept in Latin as foreign, or converted by
  * the rules alone with nothing Uzbek about it (a capital word of this kind
  * next to a foreign one is taken as part of the same name). */
-enum { LW_NOTE = 15, LW_FOREIGN = 16, LW_NAMELIKE = 32, LW_PROPER = 64, LW_KEPT = 128 };
+enum {
+  LW_NOTE = 15,
+  LW_FOREIGN = 16,
+  LW_NAMELIKE = 32,
+  LW_PROPER = 64,
+  LW_KEPT = 128,
+  LW_KNOWN = 256 /* spelled by the lexicons or the dictionary */
+};
 
 /* Does the word carry a sign of Uzbek (or Russian) spelling that English
  * names lack: oʻ gʻ ʼ, q, shch (щ), or a surname ending -ov(a) -ev(a)
@@ -1514,6 +1526,58 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
                                    size_t start, size_t len, tl_buf *out,
                                    int *guessed);
 
+/* Uzbek Cyrillic writes э where a morpheme starting with it follows a
+ * prefix (реэкспорт, телеэкран, беэътибор, суперэлита), while the rules
+ * read e after a consonant or after e as е (Alekseev). If w starts with a
+ * prefix of prefixes.txt followed by e, and the rest, read as a word of its
+ * own, is one the lexicons or the dictionary know, writes the prefix by the
+ * rules and the rest as that word and sets *known. */
+static tl_status after_prefix(const tl__uz *uz, const tl__run *run, size_t start,
+                              size_t len, const uint32_t *w, size_t n, const unit *u,
+                              size_t nu, const unsigned char *ucase, int pattern,
+                              tl_buf *out, int *known) {
+  *known = 0;
+  int32_t node = TL__TRIE_ROOT;
+  for (size_t p = 0; p + 3 < n; p++) {
+    node = tl__trie_step(&uz->prefix, node, w[p]);
+    if (node == TL__TRIE_NONE)
+      return TL_OK;
+    if (uz->prefix.nodes[node].value == TL__TRIE_NONE || w[p + 1] != 'e')
+      continue;
+    size_t ui = 0; /* the unit that starts the rest */
+    while (ui < nu && u[ui].start < p + 1)
+      ui++;
+    if (ui == nu || u[ui].start != p + 1)
+      continue;
+    size_t b = 0;
+    for (size_t i = 0; i <= p; i++)
+      b += tl__utf8_next(run->text + start + b, &(uint32_t){0});
+    tl__run r = *run;
+    r.notes = NULL; /* the rest is a word of its own only for the lookup */
+    r.cache = NULL;
+    tl_buf rest = TL_BUF_INIT;
+    int g = 0;
+    tl_status st = lat_word_uncached(uz, &r, start + b, len - b, &rest, &g);
+    if (!st && (g & LW_KNOWN)) {
+      wout o;
+      o.n = 0;
+      lat_rules(u, 0, ui, ucase, pattern, &o);
+      st = emit_cps(&o, out);
+      if (!st)
+        st = tl__buf_append(out, rest.data, rest.len);
+      *known = 1;
+    }
+    tl_buf_free(&rest);
+    if (st || *known)
+      return st;
+  }
+  return TL_OK;
+}
+
+static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
+                                   size_t start, size_t len, tl_buf *out,
+                                   int *guessed);
+
 /* Converts one Latin word t[start..start+len) to Cyrillic, through the
  * cache; *kind gets its LW_* flags. */
 static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
@@ -1605,7 +1669,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
 
   wout o;
   o.n = 0;
-  int guess = 0, namelike = 0;
+  int guess = 0, namelike = 0, known = 0;
   /* 1. The lexicon: the whole word, else the longest stem + suffixes. */
   int32_t whole = TL__TRIE_NONE, lstem = TL__TRIE_NONE;
   size_t lstem_units = 0;
@@ -1660,6 +1724,15 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     *guessed = LW_FOREIGN; /* Technology, University: not Uzbek */
     return tl__buf_append(out, t, len);
   }
+  if (whole == TL__TRIE_NONE && lstem == TL__TRIE_NONE && !(s && s->best_n)) {
+    /* re+eksport, tele+elektron: э starts the word after the prefix. */
+    int split = 0;
+    tl_status st0 = after_prefix(uz, run, start, len, w, n, u, nu, ucase, pattern, out, &split);
+    if (st0 || split) {
+      *guessed = LW_KNOWN;
+      return st0;
+    }
+  }
   if (whole != TL__TRIE_NONE && exact_case(e_lat_cps(uz, whole), w, up, n)) {
     /* Written exactly as the entry (MGs, iPhone-like shapes): its case. */
     const char *c = uz->lex.e[whole].cyr;
@@ -1669,12 +1742,14 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
       tl__note(run, start, len, c, l2c_reason(*guessed));
     if (lexicon_name(uz, whole, up))
       *guessed |= LW_PROPER;
+    *guessed |= LW_KNOWN;
     return st0;
   }
   if (whole != TL__TRIE_NONE || lstem != TL__TRIE_NONE) {
     const tl__lex_entry *e = &uz->lex.e[whole != TL__TRIE_NONE ? whole : lstem];
     if (whole != TL__TRIE_NONE && lexicon_name(uz, whole, up))
       namelike = LW_PROPER;
+    known = LW_KNOWN;
     if (!(e->flags & TL__LEX_TO_LATIN))
       guess = 3; /* senor -> сеньор, which reads senyor */
     uint32_t cyr[MAXW];
@@ -1700,6 +1775,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     if (whole == TL__TRIE_NONE)
       lat_rules(u, lstem_units, nu, ucase, pattern, &o);
   } else if (s && (s->best_n || s->stem_n)) {
+    known = LW_KNOWN;
     const uint32_t *cp = s->best_n ? s->best : s->stem;
     const unsigned char *cu = s->best_n ? s->best_u : s->stem_u;
     size_t m = s->best_n ? s->best_n : s->stem_n;
@@ -1748,7 +1824,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     tmp[k] = '\0';
     tl__note(run, start, len, tmp, l2c_reason(guess));
   }
-  *guessed = guess | namelike;
+  *guessed = guess | namelike | known;
   return st;
 }
 
