@@ -834,11 +834,127 @@ static void hyphen_case(wout *o, const char *t, size_t len) {
   }
 }
 
+/* Invisible format characters an editor puts inside a word: the soft
+ * hyphen (a hyphenation hint), ZWNJ, ZWJ and the word joiner. */
+static inline int in_word_invisible(uint32_t c) {
+  return c == 0xAD || c == 0x200C || c == 0x200D || c == 0x2060;
+}
+
+static int has_invisible(const char *t, size_t len) {
+  for (size_t i = 0; i + 1 < len; i++) {
+    unsigned char b = (unsigned char)t[i];
+    if ((b == 0xC2 && (unsigned char)t[i + 1] == 0xAD) ||
+        (b == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
+         ((unsigned char)t[i + 2] == 0x8C || (unsigned char)t[i + 2] == 0x8D)) ||
+        (b == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x81 &&
+         (unsigned char)t[i + 2] == 0xA0))
+      return 1;
+  }
+  return 0;
+}
+
+/* How many Latin code points the Cyrillic c[i] (lowercase, in its word
+ * c[0..n)) is written with: 1 for what has no rule. */
+static size_t latin_width(const uint32_t *c, size_t n, size_t i) {
+  const char *m = is_cyrillic_letter(c[i]) ? cyr_letter(c, n, i) : NULL;
+  return m ? strlen(m) : 1;
+}
+
+typedef tl_status (*plain_fn)(const tl__uz *uz, const tl__run *run, size_t start,
+                              size_t len, tl_buf *out, void *arg);
+
+/* Converts a word with invisible characters inside: they are taken out for
+ * the conversion (so that the lexicons see re\u00ADeksport as reeksport)
+ * and put back where they stood. The two scripts are aligned letter by
+ * letter through the Latin of each Cyrillic letter (я is two, ь none): an
+ * invisible after k letters of Latin goes after the Cyrillic letters that
+ * make those k (okt\u00ADyabr -> окт\u00ADябрь, fil\u00ADm -> филь\u00ADм). */
+static tl_status with_invisibles(const tl__uz *uz, const tl__run *run, size_t start,
+                                 size_t len, int to_cyr, plain_fn fn, void *arg,
+                                 tl_buf *out) {
+  const char *t = run->text + start;
+  char clean[MAXW * 8];
+  uint32_t src[MAXW * 2];
+  size_t inv_at[MAXW], inv_off[MAXW], inv_len[MAXW], ninv = 0, nc = 0, ns = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    size_t k = tl__utf8_next(t + i, &cp);
+    if (in_word_invisible(cp) && ninv < MAXW) {
+      inv_at[ninv] = ns, inv_off[ninv] = i, inv_len[ninv] = k, ninv++;
+    } else {
+      if (nc + k > sizeof clean || ns == MAXW * 2)
+        return fn(uz, run, start, len, out, arg); /* too long for a word */
+      memcpy(clean + nc, t + i, k);
+      nc += k;
+      src[ns++] = lower(cp);
+    }
+    i += k;
+  }
+  tl__run r = *run;
+  r.text = clean;
+  r.len = nc;
+  r.notes = NULL; /* offsets into clean[] would mislead */
+  r.cache = NULL;
+  tl_buf tmp = TL_BUF_INIT;
+  tl_status st = fn(uz, &r, 0, nc, &tmp, arg);
+  if (st) {
+    tl_buf_free(&tmp);
+    return st;
+  }
+  /* The output's code points, and where each starts in tmp. */
+  uint32_t o[MAXW * 4];
+  size_t ooff[MAXW * 4 + 1], no = 0;
+  for (size_t i = 0; i < tmp.len && no < MAXW * 4;) {
+    ooff[no] = i;
+    i += tl__utf8_next(tmp.data + i, &o[no]);
+    o[no] = lower(o[no]);
+    no++;
+  }
+  ooff[no] = tmp.len;
+  size_t pos = 0; /* bytes of tmp written */
+  for (size_t v = 0; v < ninv && !st; v++) {
+    size_t j; /* output code points before the invisible */
+    if (to_cyr) { /* the most Cyrillic letters whose Latin fits in inv_at */
+      size_t sum = 0;
+      for (j = 0; j < no; j++) {
+        size_t wdt = latin_width(o, no, j);
+        if (sum + wdt > inv_at[v])
+          break;
+        sum += wdt;
+      }
+    } else { /* the Latin of the Cyrillic letters before it */
+      j = 0;
+      for (size_t i = 0; i < inv_at[v] && i < ns; i++)
+        j += latin_width(src, ns, i);
+      if (j > no)
+        j = no;
+    }
+    if (ooff[j] > pos) {
+      st = tl__buf_append(out, tmp.data + pos, ooff[j] - pos);
+      pos = ooff[j];
+    }
+    if (!st)
+      st = tl__buf_append(out, t + inv_off[v], inv_len[v]);
+  }
+  if (!st)
+    st = tl__buf_append(out, tmp.data + pos, tmp.len - pos);
+  tl_buf_free(&tmp);
+  return st;
+}
+
+static tl_status cyr_plain(const tl__uz *uz, const tl__run *run, size_t start, size_t len,
+                           tl_buf *out, void *arg) {
+  int guessed = 0;
+  return cyr_word_uncached(uz, run, start, len, *(const tl_apostrophe *)arg, out, &guessed);
+}
+
 /* Converts one Cyrillic word (letters only) to Latin. No word cache here:
  * the rules cost less than a cache lookup. */
 static tl_status cyr_word(const tl__uz *uz, const tl__run *run, size_t start,
                           size_t len, tl_apostrophe apos, tl_buf *out) {
   int guessed = 0;
+  if (has_invisible(run->text + start, len))
+    return with_invisibles(uz, run, start, len, 0, cyr_plain, &apos, out);
   return cyr_word_uncached(uz, run, start, len, apos, out, &guessed);
 }
 
@@ -1079,6 +1195,15 @@ tl_status tl__uz_to_latin(const tl__uz *uz, const tl__run *run,
         if (is_cyrillic_letter(nx)) {
           hyphen = 1;
           i++;
+          continue;
+        }
+      }
+      if (in_word_invisible(cp) && i + k < n) {
+        uint32_t nx; /* a soft hyphen or joiner between letters */
+        tl__utf8_next(t + i + k, &nx);
+        if (is_cyrillic_letter(nx)) {
+          hyphen = 1; /* the slow path, which takes it out */
+          i += k;
           continue;
         }
       }
@@ -1603,10 +1728,17 @@ static tl_status lat_word(const tl__uz *uz, const tl__run *run, size_t start,
   return st;
 }
 
+static tl_status lat_plain(const tl__uz *uz, const tl__run *run, size_t start, size_t len,
+                           tl_buf *out, void *arg) {
+  return lat_word_uncached(uz, run, start, len, out, arg);
+}
+
 static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
                                    size_t start, size_t len, tl_buf *out,
                                    int *guessed) {
   const char *t = run->text + start;
+  if (has_invisible(t, len))
+    return with_invisibles(uz, run, start, len, 1, lat_plain, guessed, out);
   uint32_t w[MAXW] = {0};
   unsigned char up[MAXW];
   size_t n = 0;
@@ -2175,6 +2307,15 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
         prev = cp;
         i += k;
         continue;
+      }
+      if (in_word_invisible(cp) && prev && i + k < n) {
+        uint32_t nx; /* a soft hyphen or joiner between letters */
+        tl__utf8_next(t + i + k, &nx);
+        if (is_latin_letter(nx) || tl__is_apostrophe(nx)) {
+          ascii = 0;
+          i += k;
+          continue;
+        }
       }
       if (tl__is_apostrophe(cp) && prev && !tl__is_apostrophe(prev)) {
         size_t j = i + k, count = 1;
