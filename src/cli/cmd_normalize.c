@@ -1,12 +1,15 @@
 /* cmd_normalize.c: `translit normalize`: cleans text (NFC, Uzbek
  * apostrophes, look-alike letters, invisible characters, spaces, line ends,
  * optional typography), reading legacy encodings and writing them on
- * request; --report lists every change for an editor to audit. */
+ * request; --report lists every change for an editor to audit. Streamed:
+ * constant memory, output as the input comes, the result of the whole. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *fp) {
   fputs("Usage: translit normalize [OPTIONS] [FILE...]\n"
@@ -163,57 +166,137 @@ typedef struct run_opts {
   int replace, report, check;
 } run_opts;
 
+/* Reads what is there (up to n bytes) without waiting for a full buffer,
+ * so that output follows a slow pipe. 0 at the end; -1 on error. */
+static ssize_t read_some(FILE *fp, char *buf, size_t n) {
+  for (;;) {
+    ssize_t k = read(fileno(fp), buf, n);
+    if (k >= 0 || errno != EINTR)
+      return k;
+  }
+}
+
+/* The three streams of one input and their output buffers. */
+typedef struct pipeline {
+  tl_decoder *dec;
+  tl_normalize_stream *norm;
+  tl_encoder *enc; /* NULL: UTF-8 out */
+  tl_buf decoded, clean, encoded;
+  int write_out;   /* 0 with --check */
+  const char *name;
+} pipeline;
+
+/* Passes what the decoder gave on through the normalizer (and the
+ * encoder) to out; final: finish the normalizer (and encoder). */
+static int pipe_on(tl_ctx *ctx, pipeline *p, cli_out *out, int final, report_ctx *rep) {
+  tl_status st = tl_normalize_stream_write(p->norm, p->decoded.data, p->decoded.len, &p->clean);
+  tl_buf_clear(&p->decoded);
+  if (!st && final)
+    st = tl_normalize_stream_finish(p->norm, &p->clean);
+  if (st) {
+    flush_held(rep);
+    return cli_lib_error(p->name, st, ctx);
+  }
+  if (!p->write_out) {
+    tl_buf_clear(&p->clean);
+    return 0;
+  }
+  const tl_buf *w = &p->clean;
+  if (p->enc) {
+    st = tl_encoder_write(p->enc, p->clean.data, p->clean.len, &p->encoded);
+    if (!st && final)
+      st = tl_encoder_finish(p->enc, &p->encoded);
+    if (st) {
+      flush_held(rep);
+      int rc = cli_lib_error(p->name, st, ctx);
+      const char *m = tl_ctx_message(ctx);
+      if (strstr(m, "U+02BB") || strstr(m, "U+02BC"))
+        cli_error("hint: legacy code pages lack ʻ and ʼ; add --apostrophe=typographic "
+                  "(CP1251) or --apostrophe=ascii");
+      return rc;
+    }
+    w = &p->encoded;
+  }
+  int rc = cli_out_write(out, w->data, w->len);
+  tl_buf_clear(&p->clean);
+  tl_buf_clear(&p->encoded);
+  return rc;
+}
+
+/* Normalizes one input as a stream: read, decode, normalize, encode and
+ * write chunk by chunk, so that memory stays constant and output starts
+ * before the input ends. The result is that of the whole input at once. */
 static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
                          cli_out *out, size_t *changes) {
-  char *raw;
-  size_t raw_len;
-  if (cli_read_all(path, &raw, &raw_len))
+  enum { CHUNK = 1 << 18 };
+  FILE *fp = cli_in_open(path);
+  if (!fp)
     return EXIT_ERROR;
-  const char *name = cli_in_name(path);
-  tl_encoding enc = ro->from;
-  double conf = 1.0;
-  int detected = enc == TL_ENC_UNKNOWN;
-  if (detected)
-    tl_encoding_detect(&enc, &conf, raw, raw_len);
-  tl_buf utf8 = TL_BUF_INIT, clean = TL_BUF_INIT, encoded = TL_BUF_INIT;
-  size_t replaced = 0;
-  const char *text = raw;
-  size_t len = raw_len;
-  tl_status st = TL_OK;
-  int rc = EXIT_OK;
-  if (enc == TL_ENC_UTF8) {
-    /* UTF-8 goes straight to tl_normalize, which locates (or replaces and
-     * reports) each invalid byte by line and column. */
-    size_t bom = tl_encoding_bom_len(enc, raw, raw_len);
-    text += bom;
-    len -= bom;
-  } else {
-    st = tl_decode(ctx, &replaced, enc, raw, raw_len, ro->replace ? TL_DECODE_REPLACE : 0,
-                   &utf8);
-    if (st) {
-      rc = cli_lib_error(name, st, ctx);
-      goto done;
-    }
-    text = utf8.data ? utf8.data : "";
-    len = utf8.len;
-  }
+  pipeline p;
+  memset(&p, 0, sizeof p);
+  p.name = cli_in_name(path);
+  p.write_out = !ro->check;
   report_ctx rep;
   memset(&rep, 0, sizeof rep);
-  rep.file = name;
+  rep.file = p.name;
   rep.print = ro->report;
   tl_normalize_options no = ro->norm;
   if (ro->replace)
     no.flags |= TL_NORM_REPLACE;
-  st = tl_normalize(ctx, &no, text, len, &clean, on_change, &rep);
-  flush_held(&rep);
-  free(rep.v);
+  char *chunk = malloc(CHUNK);
+  int rc = EXIT_OK;
+  /* UTF-8 goes straight to the normalizer, which locates (or replaces and
+   * reports) each invalid byte by line and column. */
+  tl_status st = tl_decoder_new(ctx, ro->from,
+                                TL_DECODE_UTF8_AS_IS | (ro->replace ? TL_DECODE_REPLACE : 0),
+                                &p.dec);
+  if (!st)
+    st = tl_normalize_stream_new(ctx, &no, on_change, &rep, &p.norm);
+  if (!st && p.write_out && ro->to != TL_ENC_UNKNOWN && ro->to != TL_ENC_UTF8)
+    st = tl_encoder_new(ctx, ro->to, &p.enc);
   if (st) {
-    rc = cli_lib_error(name, st, ctx);
+    rc = cli_lib_error(p.name, st, ctx);
     goto done;
   }
+  if (!chunk) {
+    cli_error("%s: out of memory", p.name);
+    rc = EXIT_ERROR;
+    goto done;
+  }
+  for (;;) {
+    ssize_t k = read_some(fp, chunk, CHUNK);
+    if (k < 0) {
+      flush_held(&rep);
+      cli_error("%s: read error: %s", p.name, strerror(errno));
+      rc = EXIT_ERROR;
+      goto done;
+    }
+    if (k == 0)
+      break;
+    if ((st = tl_decoder_write(p.dec, chunk, (size_t)k, &p.decoded))) {
+      flush_held(&rep);
+      rc = cli_lib_error(p.name, st, ctx);
+      goto done;
+    }
+    if ((rc = pipe_on(ctx, &p, out, 0, &rep)))
+      goto done;
+  }
+  if ((st = tl_decoder_finish(p.dec, &p.decoded))) {
+    flush_held(&rep);
+    rc = cli_lib_error(p.name, st, ctx);
+    goto done;
+  }
+  if ((rc = pipe_on(ctx, &p, out, 1, &rep)))
+    goto done;
+  flush_held(&rep);
+  tl_encoding enc;
+  double conf;
+  size_t replaced;
+  tl_decoder_info(p.dec, &enc, &conf, &replaced);
+  int detected = ro->from == TL_ENC_UNKNOWN;
   *changes += rep.total + replaced;
   if (ro->report) {
-    fprintf(stderr, "%s: encoding %s (%s", name, tl_encoding_name(enc),
+    fprintf(stderr, "%s: encoding %s (%s", p.name, tl_encoding_name(enc),
             detected ? "detected" : "given");
     if (detected)
       fprintf(stderr, ", confidence %.2f", conf);
@@ -232,29 +315,21 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
         n += rep.counts[i];
     if (n)
       fprintf(stderr, "translit: %s: %zu invalid byte sequence%s replaced by U+FFFD\n",
-              name, n, n == 1 ? "" : "s");
-  }
-  if (ro->check)
-    goto done;
-  if (ro->to != TL_ENC_UNKNOWN && ro->to != TL_ENC_UTF8) {
-    st = tl_encode(ctx, ro->to, clean.data ? clean.data : "", clean.len, &encoded);
-    if (st) {
-      rc = cli_lib_error(name, st, ctx);
-      const char *m = tl_ctx_message(ctx);
-      if (strstr(m, "U+02BB") || strstr(m, "U+02BC"))
-        cli_error("hint: legacy code pages lack ʻ and ʼ; add --apostrophe=typographic "
-                  "(CP1251) or --apostrophe=ascii");
-      goto done;
-    }
-    rc = cli_out_write(out, encoded.data, encoded.len);
-  } else {
-    rc = cli_out_write(out, clean.data, clean.len);
+              p.name, n, n == 1 ? "" : "s");
   }
 done:
-  free(raw);
-  tl_buf_free(&utf8);
-  tl_buf_free(&clean);
-  tl_buf_free(&encoded);
+  for (size_t i = 0; i < rep.n; i++)
+    free(rep.v[i].text);
+  free(rep.v);
+  free(chunk);
+  tl_decoder_free(p.dec);
+  tl_normalize_stream_free(p.norm);
+  tl_encoder_free(p.enc);
+  tl_buf_free(&p.decoded);
+  tl_buf_free(&p.clean);
+  tl_buf_free(&p.encoded);
+  if (fp != stdin)
+    fclose(fp);
   return rc;
 }
 

@@ -341,6 +341,72 @@ TL_API tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
 TL_API tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text,
                            size_t len, tl_buf *out);
 
+/* ------------------------ streaming normalize, decode, encode (normstream) */
+/* The same three steps for text that comes in chunks (a pipe, an upload, a
+ * big archive), in constant memory. Each object is fed any chunks (they may
+ * split a character, a word or a CRLF); each write appends to *out (owned
+ * by the caller) what is ready; finish appends the rest. The results, the
+ * reported changes and the errors (byte offsets, lines and columns of the
+ * whole input) are exactly those of the whole-text call, wherever the
+ * chunks are cut. One object per document and per thread; it keeps ctx and
+ * reports its failures there: ctx must outlive it and be used by the same
+ * thread. After a failure the object stays failed: later calls return the
+ * same status (the context keeps its message) and a failed call appends
+ * nothing; what earlier calls appended stays with the caller. Writing after
+ * finish is TL_EINVAL. Every *_new gives an object owned by the caller,
+ * released with its *_free (which accepts NULL). */
+
+/* tl_normalize for a stream. Output comes a line at a time: a write
+ * appends the lines that its chunk completed (a line over 64 KB: its 64 KB
+ * pieces cut after a space); the stream holds the line being read and about
+ * 1 KB of the current paragraph (what the apostrophe and quote rules read
+ * of it). report (may be NULL) is called during the write that works the
+ * change. opts is read only during tl_normalize_stream_new. */
+typedef struct tl_normalize_stream tl_normalize_stream;
+TL_API tl_status tl_normalize_stream_new(tl_ctx *ctx, const tl_normalize_options *opts,
+                                         tl_change_fn report, void *user,
+                                         tl_normalize_stream **out);
+TL_API tl_status tl_normalize_stream_write(tl_normalize_stream *s, const char *chunk,
+                                           size_t len, tl_buf *out);
+TL_API tl_status tl_normalize_stream_finish(tl_normalize_stream *s, tl_buf *out);
+TL_API void tl_normalize_stream_free(tl_normalize_stream *s);
+
+/* Flag of tl_decoder_new: UTF-8 input is passed on unchecked (its BOM
+ * dropped), for a tl_normalize_stream that locates invalid bytes by line
+ * and column itself (or replaces them with TL_NORM_REPLACE). */
+#define TL_DECODE_UTF8_AS_IS 0x2u
+
+/* tl_decode for a stream: enc to UTF-8, BOM dropped, TL_DECODE_REPLACE as
+ * there. With enc TL_ENC_UNKNOWN the encoding is the one
+ * tl_encoding_detect finds for the whole input: the decoder holds back the
+ * first 64 KiB + 1 bytes until it can decide, or, when they are ASCII
+ * (which every candidate reads alike), passes ASCII on at once and holds
+ * 64 KiB + 1 bytes from the first non-ASCII byte. */
+typedef struct tl_decoder tl_decoder;
+TL_API tl_status tl_decoder_new(tl_ctx *ctx, tl_encoding enc, unsigned flags,
+                                tl_decoder **out);
+TL_API tl_status tl_decoder_write(tl_decoder *d, const char *chunk, size_t len,
+                                  tl_buf *out);
+TL_API tl_status tl_decoder_finish(tl_decoder *d, tl_buf *out);
+/* The encoding decoded (TL_ENC_UNKNOWN while detection waits for input),
+ * the confidence of its detection (1 when given) and the number of U+FFFD
+ * written so far. Each pointer may be NULL. */
+TL_API void tl_decoder_info(const tl_decoder *d, tl_encoding *enc,
+                            double *confidence, size_t *n_replaced);
+TL_API void tl_decoder_free(tl_decoder *d);
+
+/* tl_encode for a stream: UTF-8 to enc. A character enc cannot represent
+ * fails with TL_EENCODING naming it, its byte offset, line and column in
+ * the whole text; invalid UTF-8 (or a character left incomplete at finish)
+ * fails with TL_EUTF8. */
+typedef struct tl_encoder tl_encoder;
+TL_API tl_status tl_encoder_new(tl_ctx *ctx, tl_encoding enc, tl_encoder **out);
+TL_API tl_status tl_encoder_write(tl_encoder *e, const char *text, size_t len,
+                                  tl_buf *out);
+TL_API tl_status tl_encoder_finish(tl_encoder *e, tl_buf *out);
+TL_API void tl_encoder_free(tl_encoder *e);
+/* ------------------------------------------------- end of normstream */
+
 /* Language detection: one result for a text or one of its paragraphs. */
 typedef struct tl_detection {
   tl_lang lang;        /* uz-Latn, uz-Cyrl, ru, en, mixed or unknown */

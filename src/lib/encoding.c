@@ -10,6 +10,7 @@
 #include <iconv.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -339,56 +340,15 @@ static double wide_plausibility(const unsigned char *s, size_t n, int unit, int 
   return total ? (double)good / (double)total : 0.0;
 }
 
-void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
-                        size_t len) {
+/* The guess from a sample s[0..n) that holds no BOM and no NUL byte:
+ * UTF-8 or one of the code pages. avail > n when more input follows the
+ * sample (a sequence cut by its end is then no evidence). */
+static void detect_sample(const unsigned char *s, size_t n, size_t avail, tl_encoding *enc,
+                          double *confidence) {
   tl_encoding e = TL_ENC_UTF8;
   double conf = 1.0;
-  const unsigned char *s = (const unsigned char *)data;
-  size_t n = len < SAMPLE_MAX ? len : SAMPLE_MAX;
-  static const tl_encoding bom_order[] = {TL_ENC_UTF32LE, TL_ENC_UTF32BE, TL_ENC_UTF8,
-                                          TL_ENC_UTF16LE, TL_ENC_UTF16BE};
-  if (!data)
-    n = 0;
-  for (size_t i = 0; i < sizeof bom_order / sizeof bom_order[0]; i++)
-    if (tl_encoding_bom_len(bom_order[i], data, n)) {
-      e = bom_order[i];
-      goto done;
-    }
-  /* NUL bytes never occur in 8-bit or UTF-8 text: try the wide forms. */
-  if (memchr(s, 0, n)) {
-    static const struct { tl_encoding e; int unit, be; } wide[] = {
-        {TL_ENC_UTF32LE, 4, 0}, {TL_ENC_UTF32BE, 4, 1},
-        {TL_ENC_UTF16LE, 2, 0}, {TL_ENC_UTF16BE, 2, 1}};
-    double best = 0;
-    for (size_t i = 0; i < 4; i++) {
-      if (n % (size_t)wide[i].unit && n < SAMPLE_MAX)
-        continue;
-      double p = wide_plausibility(s, n, wide[i].unit, wide[i].be);
-      if (p > best + 1e-9)
-        best = p, e = wide[i].e;
-    }
-    if (best >= 0.9) {
-      conf = best;
-      goto done;
-    }
-    e = TL_ENC_UTF8; /* binary or broken: let the UTF-8 check report it */
-    conf = 0.1;
-    goto done;
-  }
-  /* An ASCII head (an English header, markup) says nothing: the sample is
-   * moved to the first non-ASCII byte, wherever it is. */
-  if (len > n) {
-    size_t h = 0;
-    while (h < len && s[h] < 0x80)
-      h++;
-    if (h >= n && h < len) {
-      s += h;
-      n = len - h < SAMPLE_MAX ? len - h : SAMPLE_MAX;
-    }
-  }
   /* UTF-8: count well-formed multi-byte sequences against invalid bytes. */
   size_t n_mb = 0, n_bad = 0, i = 0;
-  size_t avail = len - (size_t)(s - (const unsigned char *)data);
   while (i < n) {
     if (s[i] < 0x80) {
       i++;
@@ -456,6 +416,62 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
   }
   conf = 1.0 / (1.0 + exp2(-(best - second) / 4.0));
 done:
+  *enc = e;
+  *confidence = conf;
+}
+
+void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
+                        size_t len) {
+  tl_encoding e = TL_ENC_UTF8;
+  double conf = 1.0;
+  const unsigned char *s = (const unsigned char *)data;
+  size_t n = len < SAMPLE_MAX ? len : SAMPLE_MAX;
+  static const tl_encoding bom_order[] = {TL_ENC_UTF32LE, TL_ENC_UTF32BE, TL_ENC_UTF8,
+                                          TL_ENC_UTF16LE, TL_ENC_UTF16BE};
+  if (!data)
+    n = 0;
+  for (size_t i = 0; i < sizeof bom_order / sizeof bom_order[0]; i++)
+    if (tl_encoding_bom_len(bom_order[i], data, n)) {
+      e = bom_order[i];
+      goto done;
+    }
+  /* NUL bytes never occur in 8-bit or UTF-8 text: try the wide forms. */
+  if (memchr(s, 0, n)) {
+    static const struct { tl_encoding e; int unit, be; } wide[] = {
+        {TL_ENC_UTF32LE, 4, 0}, {TL_ENC_UTF32BE, 4, 1},
+        {TL_ENC_UTF16LE, 2, 0}, {TL_ENC_UTF16BE, 2, 1}};
+    double best = 0;
+    for (size_t i = 0; i < 4; i++) {
+      if (n % (size_t)wide[i].unit && n < SAMPLE_MAX)
+        continue;
+      double p = wide_plausibility(s, n, wide[i].unit, wide[i].be);
+      if (p > best + 1e-9)
+        best = p, e = wide[i].e;
+    }
+    if (best >= 0.9) {
+      conf = best;
+      goto done;
+    }
+    e = TL_ENC_UTF8; /* binary or broken: let the UTF-8 check report it */
+    conf = 0.1;
+    goto done;
+  }
+  /* An ASCII head (an English header, markup) says nothing: the sample is
+   * moved to the first non-ASCII byte, wherever it is. */
+  if (len > n) {
+    size_t h = 0;
+    while (h < len && s[h] < 0x80)
+      h++;
+    if (h >= n && h < len) {
+      s += h;
+      n = len - h < SAMPLE_MAX ? len - h : SAMPLE_MAX;
+    }
+  }
+  {
+    size_t avail = len - (size_t)(s - (const unsigned char *)data);
+    detect_sample(s, n, avail, &e, &conf);
+  }
+done:
   if (enc)
     *enc = e;
   if (confidence)
@@ -464,13 +480,14 @@ done:
 
 /* --------------------------------------------------------------- decode */
 
+/* line:col is where decoded->data[decoded_from] stands in the whole
+ * decoded text (1:1 for a whole-text call; carried on by a tl_decoder). */
 static tl_status fail_position(tl_ctx *ctx, tl_status st, size_t in_off,
                                const tl_buf *decoded, size_t decoded_from,
+                               size_t line, size_t col,
                                const char *fmt_enc, unsigned char byte) {
-  size_t line = 0, col = 0;
-  if (decoded)
-    tl__text_position(decoded->data ? decoded->data + decoded_from : "",
-                      decoded->len - decoded_from, &line, &col);
+  if (decoded->len > decoded_from)
+    tl__utf8_advance(&line, &col, decoded->data + decoded_from, decoded->len - decoded_from);
   return tl__fail_at(ctx, st, in_off, line, col,
                      "invalid %s (byte 0x%02X) at byte %zu", fmt_enc, byte, in_off);
 }
@@ -479,7 +496,8 @@ static tl_status fail_position(tl_ctx *ctx, tl_status st, size_t in_off,
  * byte with its continuation bytes, or one stray byte) replaced by one
  * U+FFFD when asked. base = offset of data[0] in the caller's input. */
 static tl_status decode_utf8(tl_ctx *ctx, size_t *n_replaced, const char *data,
-                             size_t len, size_t base, unsigned flags, tl_buf *out) {
+                             size_t len, size_t base, size_t line, size_t col,
+                             unsigned flags, tl_buf *out) {
   size_t start = out->len, i = 0, run = 0;
   tl_status st = tl__buf_reserve(out, len);
   if (!st)
@@ -493,7 +511,7 @@ static tl_status decode_utf8(tl_ctx *ctx, size_t *n_replaced, const char *data,
     if ((st = tl__buf_append(out, data + i, bad)))
       break;
     if (!(flags & TL_DECODE_REPLACE))
-      return fail_position(ctx, TL_EUTF8, base + i + bad, out, start, "UTF-8",
+      return fail_position(ctx, TL_EUTF8, base + i + bad, out, start, line, col, "UTF-8",
                            (unsigned char)data[i + bad]);
     st = tl__buf_put_cp(out, 0xFFFD);
     run++;
@@ -539,7 +557,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
    * whole (found by tests/fuzz/fuzz_encoding.c). */
   size_t mark = out->len;
   if (enc == TL_ENC_UTF8) {
-    tl_status st = decode_utf8(ctx, n_replaced, data, len, bom, flags, out);
+    tl_status st = decode_utf8(ctx, n_replaced, data, len, bom, 1, 1, flags, out);
     if (!st)
       tl__ok(ctx);
     else
@@ -576,7 +594,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
     /* EILSEQ or EINVAL (truncated at the end): a byte enc does not define. */
     size_t off = (size_t)(in - data);
     if (!(flags & TL_DECODE_REPLACE)) {
-      st = fail_position(ctx, TL_EENCODING, bom + off, out, start,
+      st = fail_position(ctx, TL_EENCODING, bom + off, out, start, 1, 1,
                          tl_encoding_name(enc), (unsigned char)*in);
       iconv_close(cd);
       decode_undo(out, mark);
@@ -663,4 +681,473 @@ tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text, size_t len,
   out->data[out->len] = '\0';
   tl__ok(ctx);
   return TL_OK;
+}
+
+/* --------------------------------------------------------------- streams */
+
+/* tl__utf8_advance over t[0..n), with the line ends found by memchr: the
+ * streams carry the position of their output for the messages of errors
+ * that come later. */
+static void advance_fast(size_t *line, size_t *column, const char *t, size_t n) {
+  if (!n)
+    return;
+  const char *p = t, *end = t + n, *last = NULL;
+  while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    ++*line;
+    last = ++p;
+  }
+  if (last) {
+    *column = 1;
+    t = last;
+  }
+  for (; t < end; t++)
+    *column += ((unsigned char)*t & 0xC0) != 0x80;
+}
+
+/* A stream that failed stays failed: its later calls give the first
+ * failure again, on ctx too. */
+static tl_status stay_failed(tl_ctx *ctx, tl_ctx *failure, tl_status st) {
+  if (!failure->status) {
+    if (ctx)
+      *failure = *ctx;
+    failure->status = st;
+  } else if (ctx) {
+    *ctx = *failure;
+  }
+  return failure->status;
+}
+
+/* Drops what a failed call appended. */
+static void out_undo(tl_buf *out, size_t mark) {
+  out->len = mark;
+  if (out->data)
+    out->data[mark] = '\0';
+}
+
+enum { DEC_HEAD, DEC_ASCII, DEC_WINDOW, DEC_READY };
+
+struct tl_decoder {
+  tl_ctx *ctx;
+  tl_encoding enc; /* TL_ENC_UNKNOWN until detected */
+  unsigned flags;
+  int state;       /* DEC_*: detection, then decoding */
+  int bom_done;    /* the BOM has been looked for */
+  double conf;
+  size_t replaced;
+  iconv_t cd;      /* opened at the first legacy byte */
+  tl_buf pend;     /* input held back: the detection sample, the start of
+                      a possible BOM, or a sequence cut by the chunk */
+  size_t off;      /* input offset of pend.data[0] */
+  size_t line, col; /* where the next output character stands */
+  int finished;
+  tl_ctx failure;
+};
+
+tl_status tl_decoder_new(tl_ctx *ctx, tl_encoding enc, unsigned flags, tl_decoder **out) {
+  if (!out)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_decoder_new: NULL argument");
+  *out = NULL;
+  if (enc != TL_ENC_UNKNOWN && !iconv_name(enc))
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown encoding");
+  tl_decoder *d = calloc(1, sizeof *d);
+  if (!d)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  d->ctx = ctx;
+  d->enc = enc;
+  d->flags = flags;
+  d->state = enc == TL_ENC_UNKNOWN ? DEC_HEAD : DEC_READY;
+  d->conf = 1.0;
+  d->cd = (iconv_t)-1;
+  d->line = d->col = 1;
+  *out = d;
+  tl__ok(ctx);
+  return TL_OK;
+}
+
+void tl_decoder_free(tl_decoder *d) {
+  if (!d)
+    return;
+  if (d->cd != (iconv_t)-1)
+    iconv_close(d->cd);
+  tl_buf_free(&d->pend);
+  free(d);
+}
+
+void tl_decoder_info(const tl_decoder *d, tl_encoding *enc, double *confidence,
+                     size_t *n_replaced) {
+  if (enc)
+    *enc = d ? d->enc : TL_ENC_UNKNOWN;
+  if (confidence)
+    *confidence = d ? d->conf : 0.0;
+  if (n_replaced)
+    *n_replaced = d ? d->replaced : 0;
+}
+
+/* Forgets pend.data[0..k), which was worked. */
+static void pend_drop(tl_decoder *d, size_t k) {
+  memmove(d->pend.data, d->pend.data + k, d->pend.len - k);
+  d->pend.len -= k;
+  d->pend.data[d->pend.len] = '\0';
+  d->off += k;
+}
+
+/* Where the UTF-8 of a chunk must stop so that a broken sequence is
+ * replaced as in the whole text: before a lead byte that is followed by
+ * fewer than 3 continuation bytes at the end (decode_utf8 swallows up to 3
+ * after a bad lead byte). */
+static size_t utf8_hold(const char *s, size_t n) {
+  size_t i = n;
+  while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+    i--;
+  if (i > 0 && n - i < 3) {
+    unsigned char lead = (unsigned char)s[i - 1];
+    if (lead >= 0xC2 && lead <= 0xF4)
+      return i - 1;
+  }
+  return n;
+}
+
+/* Decodes data[0..len) (input offset d->off), appending to out; *used is
+ * what was worked, the rest waits for more input (unless final). */
+static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int final,
+                             tl_buf *out, size_t *used) {
+  *used = 0;
+  if (!d->bom_done) {
+    if (len < 4 && !final)
+      return TL_OK; /* a BOM may still be coming */
+    size_t bom = d->off == 0 ? tl_encoding_bom_len(d->enc, data, len) : 0;
+    d->bom_done = 1;
+    data += bom;
+    len -= bom;
+    d->off += bom;
+    *used = bom;
+  }
+  size_t start = out->len;
+  tl_status st = TL_OK;
+  if (d->enc == TL_ENC_UTF8) {
+    size_t n = final ? len : utf8_hold(data, len);
+    if (d->flags & TL_DECODE_UTF8_AS_IS) {
+      if (tl__buf_append(out, data, n))
+        return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    } else if ((st = decode_utf8(d->ctx, &d->replaced, data, n, d->off, d->line, d->col,
+                                 d->flags, out))) {
+      return st;
+    }
+    *used += n;
+    d->off += n;
+    if (!(d->flags & TL_DECODE_UTF8_AS_IS))
+      advance_fast(&d->line, &d->col, out->data + start, out->len - start);
+    return TL_OK;
+  }
+  if (d->cd == (iconv_t)-1) {
+    d->cd = iconv_open("UTF-8", iconv_name(d->enc));
+    if (d->cd == (iconv_t)-1)
+      return tl__fail(d->ctx, TL_EUNSUPPORTED, TL_NO_OFFSET, "iconv cannot convert from %s",
+                      tl_encoding_name(d->enc));
+  }
+  size_t unit = unit_size(d->enc);
+  char *in = (char *)data;
+  size_t left = len;
+  while (left) {
+    size_t need = left * 3 + 16;
+    if (need > (1u << 20))
+      need = 1u << 20;
+    if (tl__buf_reserve(out, need))
+      return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    char *o = out->data + out->len;
+    size_t room = out->cap - out->len - 1;
+    size_t r = iconv(d->cd, &in, &left, &o, &room);
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = '\0';
+    if (r != (size_t)-1 || errno == E2BIG)
+      continue;
+    if (errno == EINVAL && !final)
+      break; /* a character cut by the chunk: wait for its end */
+    /* As tl_decode: a byte enc does not define, or a cut end. */
+    size_t off = d->off + (size_t)(in - data);
+    if (!(d->flags & TL_DECODE_REPLACE))
+      return fail_position(d->ctx, TL_EENCODING, off, out, start, d->line, d->col,
+                           tl_encoding_name(d->enc), (unsigned char)*in);
+    if (tl__buf_put_cp(out, 0xFFFD))
+      return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    d->replaced++;
+    size_t skip = unit < left ? unit : left;
+    in += skip;
+    left -= skip;
+    iconv(d->cd, NULL, NULL, NULL, NULL);
+  }
+  size_t k = (size_t)(in - data);
+  *used += k;
+  d->off += k;
+  advance_fast(&d->line, &d->col, out->data + start, out->len - start);
+  return TL_OK;
+}
+
+/* 1 if s[0..n) holds no byte >= 0x80 and no NUL: a head that every
+ * candidate encoding but UTF-16/32 reads alike, and that rules those out. */
+static int plain_ascii(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80 || !s[i])
+      return 0;
+  return 1;
+}
+
+/* Passes the ASCII at the start of pend on, as every candidate decodes it:
+ * what follows is the sample tl_encoding_detect would judge. */
+static tl_status pass_ascii(tl_decoder *d, tl_buf *out) {
+  size_t h = 0;
+  while (h < d->pend.len && (unsigned char)d->pend.data[h] < 0x80)
+    h++;
+  if (tl__buf_append(out, d->pend.data, h))
+    return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  advance_fast(&d->line, &d->col, d->pend.data, h);
+  pend_drop(d, h);
+  d->state = d->pend.len ? DEC_WINDOW : DEC_ASCII;
+  return TL_OK;
+}
+
+static tl_status decoder_feed(tl_decoder *d, const char *p, size_t n, int final, tl_buf *out) {
+  tl_status st = TL_OK;
+  if (d->state == DEC_ASCII && !d->pend.len) {
+    /* After an ASCII head of SAMPLE_MAX bytes or more: ASCII goes through. */
+    size_t h = 0;
+    while (h < n && (unsigned char)p[h] < 0x80)
+      h++;
+    if (tl__buf_append(out, p, h))
+      return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    advance_fast(&d->line, &d->col, p, h);
+    d->off += h;
+    p += h;
+    n -= h;
+    if (n)
+      d->state = DEC_WINDOW;
+    else if (final) {
+      d->enc = TL_ENC_UTF8; /* all ASCII */
+      d->conf = 1.0;
+      d->state = DEC_READY;
+    }
+  }
+  if (d->state != DEC_READY) {
+    if (n && tl__buf_append(&d->pend, p, n))
+      return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    n = 0;
+    if (d->state == DEC_HEAD && d->pend.len > SAMPLE_MAX && !final &&
+        plain_ascii(d->pend.data, SAMPLE_MAX) && (st = pass_ascii(d, out)))
+      return st;
+    if (d->state == DEC_HEAD && (d->pend.len > SAMPLE_MAX || final)) {
+      tl_encoding_detect(&d->enc, &d->conf, d->pend.data, d->pend.len);
+      d->state = DEC_READY;
+    } else if (d->state == DEC_WINDOW && (d->pend.len > SAMPLE_MAX || final)) {
+      size_t w = d->pend.len < SAMPLE_MAX ? d->pend.len : SAMPLE_MAX;
+      detect_sample((const unsigned char *)d->pend.data, w, d->pend.len, &d->enc, &d->conf);
+      d->state = DEC_READY;
+    } else if (d->state == DEC_ASCII && final) {
+      d->enc = TL_ENC_UTF8;
+      d->conf = 1.0;
+      d->state = DEC_READY;
+    }
+    if (d->state != DEC_READY)
+      return TL_OK;
+  }
+  /* Decoding: what is held first (completed by the chunk), then the chunk
+   * in place; what neither finishes is held. */
+  size_t used;
+  if (d->pend.len) {
+    if (n && tl__buf_append(&d->pend, p, n))
+      return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+    size_t off = d->off;
+    if ((st = decode_part(d, d->pend.data, d->pend.len, final, out, &used)))
+      return st;
+    d->off = off; /* pend_drop moves it */
+    pend_drop(d, used);
+    return TL_OK;
+  }
+  if ((st = decode_part(d, p, n, final, out, &used)))
+    return st;
+  if (used < n && tl__buf_append(&d->pend, p + used, n - used))
+    return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  return TL_OK;
+}
+
+static tl_status decoder_call(tl_decoder *d, const char *chunk, size_t len, tl_buf *out,
+                              int final) {
+  if (!d || !out || (!chunk && len))
+    return tl__fail(d ? d->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "tl_decoder: NULL argument");
+  if (d->failure.status)
+    return stay_failed(d->ctx, &d->failure, d->failure.status);
+  if (d->finished)
+    return tl__fail(d->ctx, TL_EINVAL, TL_NO_OFFSET,
+                    "tl_decoder: written after tl_decoder_finish");
+  size_t mark = out->len;
+  tl_status st = decoder_feed(d, chunk ? chunk : "", len, final, out);
+  if (st) {
+    out_undo(out, mark);
+    return stay_failed(d->ctx, &d->failure, st);
+  }
+  if (final)
+    d->finished = 1;
+  tl__ok(d->ctx);
+  return TL_OK;
+}
+
+tl_status tl_decoder_write(tl_decoder *d, const char *chunk, size_t len, tl_buf *out) {
+  return decoder_call(d, chunk, len, out, 0);
+}
+
+tl_status tl_decoder_finish(tl_decoder *d, tl_buf *out) {
+  return decoder_call(d, NULL, 0, out, 1);
+}
+
+struct tl_encoder {
+  tl_ctx *ctx;
+  tl_encoding enc;
+  iconv_t cd;           /* (iconv_t)-1 for UTF-8 */
+  char held[8];         /* a character cut by the chunk */
+  size_t n_held;
+  size_t off, line, col; /* where the next input byte stands */
+  int finished;
+  tl_ctx failure;
+};
+
+tl_status tl_encoder_new(tl_ctx *ctx, tl_encoding enc, tl_encoder **out) {
+  if (!out)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_encoder_new: NULL argument");
+  *out = NULL;
+  const char *name = iconv_name(enc);
+  if (!name)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown encoding");
+  tl_encoder *e = calloc(1, sizeof *e);
+  if (!e)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  e->ctx = ctx;
+  e->enc = enc;
+  e->cd = (iconv_t)-1;
+  e->line = e->col = 1;
+  if (enc != TL_ENC_UTF8) {
+    e->cd = iconv_open(name, "UTF-8");
+    if (e->cd == (iconv_t)-1) {
+      free(e);
+      return tl__fail(ctx, TL_EUNSUPPORTED, TL_NO_OFFSET, "iconv cannot convert to %s",
+                      tl_encoding_name(enc));
+    }
+  }
+  *out = e;
+  tl__ok(ctx);
+  return TL_OK;
+}
+
+void tl_encoder_free(tl_encoder *e) {
+  if (!e)
+    return;
+  if (e->cd != (iconv_t)-1)
+    iconv_close(e->cd);
+  free(e);
+}
+
+/* Encodes the complete characters of text[0..len) (all of it when final)
+ * as tl_encode does, with the positions of the whole text; *used is what
+ * was worked. */
+static tl_status encode_part(tl_encoder *e, const char *text, size_t len, int final,
+                             tl_buf *out, size_t *used) {
+  size_t n = final ? len : tl__utf8_complete_prefix(text, len), bad;
+  *used = 0;
+  if (!tl__utf8_valid(text, n, &bad)) {
+    size_t line = e->line, col = e->col;
+    tl__utf8_advance(&line, &col, text, bad);
+    return tl__fail_at(e->ctx, TL_EUTF8, e->off + bad, line, col,
+                       "invalid UTF-8 (byte 0x%02X) at byte %zu", (unsigned char)text[bad],
+                       e->off + bad);
+  }
+  if (e->cd == (iconv_t)-1) {
+    if (tl__buf_append(out, text, n))
+      return tl__fail(e->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  } else {
+    char *in = (char *)text;
+    size_t left = n;
+    while (left) {
+      size_t need = left * 4 + 16;
+      if (need > (1u << 20))
+        need = 1u << 20;
+      if (tl__buf_reserve(out, need))
+        return tl__fail(e->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+      char *o = out->data + out->len;
+      size_t room = out->cap - out->len - 1;
+      size_t r = iconv(e->cd, &in, &left, &o, &room);
+      out->len = (size_t)(o - out->data);
+      out->data[out->len] = '\0';
+      if (r != (size_t)-1 || errno == E2BIG)
+        continue;
+      size_t off = (size_t)(in - text), line = e->line, col = e->col;
+      uint32_t cp = 0;
+      size_t k = tl__utf8_decode(in, left, &cp);
+      tl__utf8_advance(&line, &col, text, off);
+      iconv(e->cd, NULL, NULL, NULL, NULL);
+      return tl__fail_at(e->ctx, TL_EENCODING, e->off + off, line, col,
+                         "%s cannot represent U+%04X '%.*s' at byte %zu",
+                         tl_encoding_name(e->enc), (unsigned)cp, (int)k, in, e->off + off);
+    }
+  }
+  advance_fast(&e->line, &e->col, text, n);
+  e->off += n;
+  *used = n;
+  return TL_OK;
+}
+
+static tl_status encoder_feed(tl_encoder *e, const char *text, size_t len, int final,
+                              tl_buf *out) {
+  tl_status st;
+  size_t used;
+  if (e->n_held) {
+    /* The cut character, completed by the start of this chunk. */
+    size_t take = len < 4 ? len : 4;
+    memcpy(e->held + e->n_held, text, take);
+    size_t n = e->n_held + take;
+    if ((st = encode_part(e, e->held, n, final && take == len, out, &used)))
+      return st;
+    if (used < e->n_held) { /* still cut: the chunk was too short */
+      e->n_held = n;
+      return TL_OK;
+    }
+    size_t from_text = used - e->n_held;
+    e->n_held = 0;
+    text += from_text;
+    len -= from_text;
+  }
+  if ((st = encode_part(e, text, len, final, out, &used)))
+    return st;
+  memcpy(e->held, text + used, len - used); /* at most 3 bytes */
+  e->n_held = len - used;
+  return TL_OK;
+}
+
+static tl_status encoder_call(tl_encoder *e, const char *text, size_t len, tl_buf *out,
+                              int final) {
+  if (!e || !out || (!text && len))
+    return tl__fail(e ? e->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "tl_encoder: NULL argument");
+  if (e->failure.status)
+    return stay_failed(e->ctx, &e->failure, e->failure.status);
+  if (e->finished)
+    return tl__fail(e->ctx, TL_EINVAL, TL_NO_OFFSET,
+                    "tl_encoder: written after tl_encoder_finish");
+  size_t mark = out->len;
+  tl_status st = encoder_feed(e, text ? text : "", len, final, out);
+  if (st) {
+    out_undo(out, mark);
+    return stay_failed(e->ctx, &e->failure, st);
+  }
+  if (!out->data && tl__buf_reserve(out, 0)) /* the buffer promise */
+    return stay_failed(e->ctx, &e->failure,
+                       tl__fail(e->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory"));
+  if (final)
+    e->finished = 1;
+  tl__ok(e->ctx);
+  return TL_OK;
+}
+
+tl_status tl_encoder_write(tl_encoder *e, const char *text, size_t len, tl_buf *out) {
+  return encoder_call(e, text, len, out, 0);
+}
+
+tl_status tl_encoder_finish(tl_encoder *e, tl_buf *out) {
+  return encoder_call(e, NULL, 0, out, 1);
 }

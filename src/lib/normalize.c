@@ -3,7 +3,9 @@
  * invisible and control characters, spaces, line ends and (on request)
  * typographic quotes, dashes and ellipses, each change reported with its
  * position. Work is done a line at a time; a line that the quick check finds
- * clean is copied as it is, so clean text costs one scan. */
+ * clean is copied as it is, so clean text costs one scan. The same line
+ * loop serves a whole buffer (tl_normalize) and a stream of chunks
+ * (tl_normalize_stream_*), which keeps only the line being read. */
 #include "normalize.h"
 #include "buf.h"
 #include "detect.h"
@@ -24,6 +26,9 @@
 #define CONTEXT_BYTES 300
 /* Longest piece of a line worked at once (see tl_normalize). */
 #define MAX_PIECE (64u * 1024u)
+/* Output of the current paragraph that a stream keeps between writes, for
+ * the paragraph context: more than CONTEXT_BYTES plus a character. */
+#define TAIL_KEEP 1024u
 
 void tl_normalize_options_init(tl_normalize_options *opts) {
   if (!opts)
@@ -142,8 +147,9 @@ typedef struct norm {
   unsigned flags;
   tl_apostrophe style;
   tl_lang quotes;
-  const char *text;
+  const char *text; /* the input at hand: a whole text, or a stream's window */
   size_t len;
+  size_t base;       /* offset of text[0] in the whole input (for reports) */
   tl_buf *out;
   tl_change_fn report;
   void *user;
@@ -153,14 +159,22 @@ typedef struct norm {
   size_t u16cap;
   tl_buf before, after; /* scratch for reports */
   tl_buf scratch;       /* the line as text, for the language check */
-  size_t line, line_start, line_end; /* current input line */
+  size_t line;                   /* current input line (1-based) */
+  size_t pos;                    /* next byte of text to work */
+  size_t scan;                   /* text[pos..scan) holds no line end */
+  int line_open;                 /* the line at pos has been started */
+  int line_blank;                /* its pieces so far are blank */
   size_t piece_start, piece_col; /* the piece of a long line being worked */
   size_t col_off, col;           /* last column computed, for reports */
   int line_lang_known;
   tl_lang line_lang;
   size_t line_letters;
-  size_t para_start; /* first byte of the current paragraph */
-  size_t para_out;   /* where its output starts in *out */
+  /* The output of the current paragraph is tail ++ out[para_out..): tail
+   * holds the last TAIL_KEEP bytes at least (of tail_total) of what earlier
+   * writes of a stream gave out; empty for a whole text. */
+  size_t para_out;
+  tl_buf tail;
+  size_t tail_total;
   int para_known;
   tl_lang para_lang;
   tl__norm_map *map; /* where the output came from, or NULL */
@@ -263,7 +277,7 @@ static void change(norm *nm, const char *kind, size_t off, const uint32_t *befor
     col += ((unsigned char)nm->text[i] & 0xC0) != 0x80;
   nm->col_off = off;
   nm->col = col;
-  tl_change c = {kind, off, nm->line, col, nm->before.data, nm->after.data};
+  tl_change c = {kind, nm->base + off, nm->line, col, nm->before.data, nm->after.data};
   nm->report(nm->user, &c);
 }
 
@@ -302,6 +316,32 @@ static void append_words(norm *nm, size_t max_letters) {
   }
 }
 
+/* Appends to the scratch buffer the last CONTEXT_BYTES bytes (from a
+ * character start) of the current paragraph's output: tail ++ out[para_out..),
+ * read as one text, so that a stream sees what a whole buffer would. */
+static void para_so_far(norm *nm) {
+  const tl_buf *o = nm->out;
+  size_t here = o->len - nm->para_out, total = nm->tail_total + here;
+  size_t tail0 = nm->tail_total - nm->tail.len; /* offset of tail.data[0] */
+  size_t from = 0;
+  if (total > CONTEXT_BYTES) {
+    from = total - CONTEXT_BYTES;
+    for (; from < total; from++) {
+      unsigned char b = from < nm->tail_total
+                            ? (unsigned char)nm->tail.data[from - tail0]
+                            : (unsigned char)o->data[nm->para_out + from - nm->tail_total];
+      if ((b & 0xC0) != 0x80)
+        break;
+    }
+  }
+  if (from < nm->tail_total &&
+      tl__buf_append(&nm->scratch, nm->tail.data + (from - tail0), nm->tail_total - from))
+    nm->st = TL_ENOMEM;
+  size_t h = from > nm->tail_total ? from - nm->tail_total : 0;
+  if (h < here && tl__buf_append(&nm->scratch, o->data + nm->para_out + h, here - h))
+    nm->st = TL_ENOMEM;
+}
+
 /* The language of the current line, or of its paragraph when the line is
  * too short to tell: what decides whether o'/ta'lim are Uzbek. */
 static tl_lang latin_context(norm *nm) {
@@ -324,18 +364,10 @@ static tl_lang latin_context(norm *nm) {
      * CONTEXT_BYTES of it, and this line as cleaned so far. Only what is
      * already final is read, so a second run judges the same text and
      * normalize is idempotent. */
-    const tl_buf *o = nm->out;
-    size_t from = nm->para_out;
-    if (o->len > from + CONTEXT_BYTES) {
-      from = o->len - CONTEXT_BYTES;
-      while (from < o->len && ((unsigned char)o->data[from] & 0xC0) == 0x80)
-        from++;
-    }
     double conf;
     size_t letters;
     tl_buf_clear(&nm->scratch);
-    if (o->len > from && tl__buf_append(&nm->scratch, o->data + from, o->len - from))
-      nm->st = TL_ENOMEM;
+    para_so_far(nm);
     append_words(nm, SIZE_MAX);
     tl__detect_span(nm->scratch.data ? nm->scratch.data : "", nm->scratch.len,
                     &nm->para_lang, &conf, &letters);
@@ -1120,12 +1152,15 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
     uint32_t c;
     size_t k = tl__utf8_decode(nm->text + i, le - i, &c);
     if (c == TL__UTF8_INVALID || c == TL__UTF8_TRUNCATED) {
-      size_t line, col;
-      tl__text_position(nm->text + nm->line_start, i - nm->line_start, &line, &col);
-      if (!(f & TL_NORM_REPLACE))
-        return tl__fail_at(nm->ctx, TL_EUTF8, i, nm->line, col,
+      if (!(f & TL_NORM_REPLACE)) {
+        /* The line before i is valid (else it would have failed there). */
+        size_t col = nm->piece_col;
+        for (size_t m = nm->piece_start; m < i; m++)
+          col += ((unsigned char)nm->text[m] & 0xC0) != 0x80;
+        return tl__fail_at(nm->ctx, TL_EUTF8, nm->base + i, nm->line, col,
                            "invalid UTF-8 (byte 0x%02X) at byte %zu",
-                           (unsigned char)nm->text[i], i);
+                           (unsigned char)nm->text[i], nm->base + i);
+      }
       /* One U+FFFD for a lead byte and its continuation bytes. */
       unsigned char lead = (unsigned char)nm->text[i];
       size_t j = i + 1;
@@ -1149,12 +1184,9 @@ static tl_status load_line(norm *nm, size_t ls, size_t le) {
     }
     size_t off = i;
     i += k;
-    if (c == '\r') {
+    if (c == '\r') { /* not reached: a CR ends the line (see run) */
       if (f & TL_NORM_KEEP_SPACES) {
         push(nm, a, c, off);
-      } else if (i == le && le == nm->line_end && le < nm->len) {
-        change(nm, "line-end", off, (const uint32_t[]){'\r', '\n'}, 2,
-               (const uint32_t[]){'\n'}, 1);
       } else {
         change1(nm, "line-end", off, '\r', '\n');
         push(nm, a, '\n', off);
@@ -1278,6 +1310,144 @@ static int blank(const norm *nm, const char *s, size_t n) {
   return 1;
 }
 
+/* Fills the parts of *nm that do not depend on the input. */
+static tl_status norm_init(norm *nm, tl_ctx *ctx, const tl_normalize_options *opts,
+                           tl_change_fn report, void *user) {
+  tl_normalize_options defaults;
+  if (!opts) {
+    tl_normalize_options_init(&defaults);
+    opts = &defaults;
+  }
+  if ((unsigned)opts->apostrophe > TL_APOS_TYPOGRAPHIC)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown apostrophe style %d",
+                    (int)opts->apostrophe);
+  memset(nm, 0, sizeof *nm);
+  nm->ctx = ctx;
+  nm->flags = opts->flags;
+  nm->style = opts->apostrophe;
+  nm->quotes = opts->quotes;
+  nm->report = report;
+  nm->user = user;
+  nm->line = 1;
+  UErrorCode e = U_ZERO_ERROR;
+  nm->n2 = (nm->flags & TL_NORM_NFKC) ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
+  if (U_FAILURE(e))
+    return tl__fail(ctx, TL_EINTERNAL, TL_NO_OFFSET, "ICU normalizer: %s", u_errorName(e));
+  return TL_OK;
+}
+
+static void norm_free(norm *nm) {
+  free(nm->a.v);
+  free(nm->b.v);
+  free(nm->u16);
+  tl_buf_free(&nm->before);
+  tl_buf_free(&nm->after);
+  tl_buf_free(&nm->scratch);
+  tl_buf_free(&nm->tail);
+}
+
+/* Works piece text[p..pe) of the current line (p = pos) and moves pos to
+ * pe; with more of the line to come (next), the column of pe is counted
+ * for the next piece (the last one needs none: lines are short). */
+static tl_status line_piece(norm *nm, size_t p, size_t pe, int next) {
+  nm->line_open = 1;
+  tl_status st = normalize_piece(nm, p, pe);
+  if (st)
+    return st;
+  if (nm->line_blank)
+    nm->line_blank = blank(nm, nm->text + p, pe - p);
+  if (next) {
+    for (size_t k = p; k < pe; k++)
+      nm->piece_col += ((unsigned char)nm->text[k] & 0xC0) != 0x80;
+    nm->piece_start = nm->col_off = pe;
+    nm->col = nm->piece_col;
+  }
+  nm->pos = pe;
+  return TL_OK;
+}
+
+/* Works the complete lines of text[pos..len), and the pieces of a long line
+ * that would be cut the same whatever comes after; with final, the rest as
+ * the last line. Stops with pos at the first byte not worked: a stream keeps
+ * text[pos..len) for its next write. Nothing here depends on where the
+ * input was split, so a stream gives what a whole buffer gives. */
+static tl_status run(norm *nm, int final) {
+  const char *text = nm->text;
+  size_t len = nm->len;
+  tl_status st = TL_OK;
+  while (!st && nm->pos < len) {
+    size_t i = nm->pos;
+    if (!nm->line_open) {
+      nm->line_open = 1;
+      nm->line_lang_known = 0;
+      nm->para_known = 0;
+      nm->piece_start = nm->col_off = i;
+      nm->piece_col = nm->col = 1;
+      nm->line_blank = 1;
+      nm->scan = i;
+    }
+    /* A line ends at LF, CRLF or a lone CR (old Mac files): all three are
+     * line ends, so that a second run sees the same lines as the first.
+     * A CR at the end of what has come waits for the next byte. */
+    size_t from = nm->scan > i ? nm->scan : i;
+    const char *nl = memchr(text + from, '\n', len - from);
+    size_t le = nl ? (size_t)(nl - text) : len, term = nl ? 1 : 0;
+    int known = nl != NULL || final;
+    const char *cr = le > from ? memchr(text + from, '\r', le - from) : NULL;
+    if (cr) {
+      le = (size_t)(cr - text);
+      known = le + 1 < len || final;
+      term = le + 1 < len && text[le + 1] == '\n' ? 2 : 1;
+    }
+    nm->scan = le;
+    /* A line longer than MAX_PIECE is worked in pieces cut after a space,
+     * so that memory stays bounded on text without line ends. A piece is
+     * cut only when more than MAX_PIECE bytes of the line are at hand. */
+    while (le - nm->pos > MAX_PIECE) {
+      size_t p = nm->pos;
+      if ((st = line_piece(nm, p, cut_point(text, p, p + MAX_PIECE), 1)))
+        return st;
+    }
+    if (!known)
+      break;
+    if ((st = line_piece(nm, nm->pos, le, 0)))
+      return st;
+    map_at(nm, le); /* the end of a line whose last characters went */
+    st = nm->st;
+    if (!st && term) {
+      if (text[le] == '\r' && (nm->flags & TL_NORM_KEEP_SPACES)) {
+        st = tl__buf_append(nm->out, text + le, term);
+      } else {
+        if (text[le] == '\r') {
+          if (term == 2)
+            change(nm, "line-end", le, (const uint32_t[]){'\r', '\n'}, 2,
+                   (const uint32_t[]){'\n'}, 1);
+          else
+            change1(nm, "line-end", le, '\r', '\n');
+        }
+        st = nm->st ? nm->st : tl__buf_putc(nm->out, '\n');
+      }
+    }
+    if (nm->line_blank) { /* a new paragraph */
+      nm->para_out = nm->out->len;
+      nm->tail.len = 0;
+      nm->tail_total = 0;
+      nm->para_known = 0;
+    }
+    nm->pos = le + term;
+    nm->line++;
+    nm->line_open = 0;
+  }
+  return st;
+}
+
+/* The status of a failed call, with a message on ctx if none is there. */
+static tl_status norm_failed(tl_ctx *ctx, tl_status st) {
+  if (st == TL_EUTF8)
+    return st; /* the message is already on ctx */
+  return tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
+}
+
 tl_status tl_normalize(tl_ctx *ctx, const tl_normalize_options *opts,
                        const char *text, size_t len, tl_buf *out,
                        tl_change_fn report, void *user) {
@@ -1291,116 +1461,197 @@ tl_status tl__normalize_mapped(tl_ctx *ctx, const tl_normalize_options *opts,
     map->n = 0;
   if (!out || (!text && len))
     return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_normalize: NULL argument");
-  tl_normalize_options defaults;
-  if (!opts) {
-    tl_normalize_options_init(&defaults);
-    opts = &defaults;
-  }
-  if ((unsigned)opts->apostrophe > TL_APOS_TYPOGRAPHIC)
-    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "unknown apostrophe style %d",
-                    (int)opts->apostrophe);
   norm nm;
-  memset(&nm, 0, sizeof nm);
-  nm.ctx = ctx;
-  nm.flags = opts->flags;
-  nm.style = opts->apostrophe;
-  nm.quotes = opts->quotes;
+  tl_status st = norm_init(&nm, ctx, opts, report, user);
+  if (st)
+    return st;
   nm.text = text;
   nm.len = len;
   nm.out = out;
-  nm.report = report;
-  nm.user = user;
   nm.map = map;
-  nm.line = 1;
-  UErrorCode e = U_ZERO_ERROR;
-  nm.n2 = (nm.flags & TL_NORM_NFKC) ? unorm2_getNFKCInstance(&e) : unorm2_getNFCInstance(&e);
-  if (U_FAILURE(e))
-    return tl__fail(ctx, TL_EINTERNAL, TL_NO_OFFSET, "ICU normalizer: %s", u_errorName(e));
   /* A failed call appends nothing (as tl_convert), so that a caller who
    * reuses the buffer never keeps the text before the error as if whole. */
   size_t mark = out->len;
   nm.para_out = out->len;
-  tl_status st = tl__buf_reserve(out, len);
-  if (!st)
+  st = tl__buf_reserve(out, len);
+  if (!st) {
     out->data[out->len] = '\0'; /* the buffer promise, even for empty input */
-  size_t i = 0;
-  while (!st && i < len) {
-    /* A line ends at LF, CRLF or a lone CR (old Mac files): all three are
-     * line ends, so that a second run sees the same lines as the first. */
-    const char *nl = memchr(text + i, '\n', len - i);
-    size_t le = nl ? (size_t)(nl - text) : len, term = nl ? 1 : 0;
-    const char *cr = memchr(text + i, '\r', le - i);
-    if (cr) {
-      le = (size_t)(cr - text);
-      term = le + 1 < len && text[le + 1] == '\n' ? 2 : 1;
-    }
-    nm.line_start = i;
-    nm.line_end = le;
-    nm.line_lang_known = 0;
-    nm.para_known = 0;
-    nm.piece_start = nm.col_off = i;
-    nm.piece_col = nm.col = 1;
-    /* A line longer than MAX_PIECE is worked in pieces cut after a space,
-     * so that memory stays bounded on text without line ends. */
-    for (size_t p = i; !st;) {
-      size_t pe = le - p > MAX_PIECE ? cut_point(text, p, p + MAX_PIECE) : le;
-      if (p > i) {
-        for (size_t k = nm.piece_start; k < p; k++)
-          nm.piece_col += ((unsigned char)text[k] & 0xC0) != 0x80;
-        nm.piece_start = nm.col_off = p;
-        nm.col = nm.piece_col;
-      }
-      st = normalize_piece(&nm, p, pe);
-      if (pe >= le)
-        break;
-      p = pe;
-    }
-    if (!st) {
-      map_at(&nm, le); /* the end of a line whose last characters went */
-      st = nm.st;
-    }
-    if (!st && term) {
-      if (text[le] == '\r' && (nm.flags & TL_NORM_KEEP_SPACES)) {
-        st = tl__buf_append(out, text + le, term);
-      } else {
-        if (text[le] == '\r') {
-          nm.piece_start = nm.col_off = i; /* columns of this line */
-          nm.piece_col = nm.col = 1;
-          if (term == 2)
-            change(&nm, "line-end", le, (const uint32_t[]){'\r', '\n'}, 2,
-                   (const uint32_t[]){'\n'}, 1);
-          else
-            change1(&nm, "line-end", le, '\r', '\n');
-        }
-        st = nm.st ? nm.st : tl__buf_putc(out, '\n');
-      }
-    }
-    if (blank(&nm, text + i, le - i)) {
-      nm.para_start = le + term;
-      nm.para_out = out->len;
-      nm.para_known = 0;
-    }
-    i = le + term;
-    nm.line++;
+    st = run(&nm, 1);
   }
   if (!st) {
     map_at(&nm, len);
     st = nm.st;
   }
-  free(nm.a.v);
-  free(nm.b.v);
-  free(nm.u16);
-  tl_buf_free(&nm.before);
-  tl_buf_free(&nm.after);
-  tl_buf_free(&nm.scratch);
+  norm_free(&nm);
   if (st) {
     out->len = mark;
     if (out->data)
       out->data[mark] = '\0';
-    if (st == TL_EUTF8)
-      return st; /* the message is already on ctx */
-    return tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
+    return norm_failed(ctx, st);
   }
   tl__ok(ctx);
   return TL_OK;
+}
+
+/* ---------------------------------------------------------------- stream */
+
+struct tl_normalize_stream {
+  norm nm;       /* the line loop's state, kept between writes */
+  tl_buf in;     /* input not worked yet: the start of the current line */
+  size_t in_off; /* offset of in.data[0] in the whole input */
+  int finished;
+  tl_ctx failure; /* the first failure (status 0: none) */
+};
+
+tl_status tl_normalize_stream_new(tl_ctx *ctx, const tl_normalize_options *opts,
+                                  tl_change_fn report, void *user,
+                                  tl_normalize_stream **out) {
+  if (!out)
+    return tl__fail(ctx, TL_EINVAL, TL_NO_OFFSET, "tl_normalize_stream_new: NULL argument");
+  *out = NULL;
+  tl_normalize_stream *s = calloc(1, sizeof *s);
+  if (!s)
+    return tl__fail(ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
+  tl_status st = norm_init(&s->nm, ctx, opts, report, user);
+  if (st) {
+    free(s);
+    return st;
+  }
+  *out = s;
+  tl__ok(ctx);
+  return TL_OK;
+}
+
+void tl_normalize_stream_free(tl_normalize_stream *s) {
+  if (!s)
+    return;
+  norm_free(&s->nm);
+  tl_buf_free(&s->in);
+  free(s);
+}
+
+/* Forgets text[0..pos) once worked: offsets kept in nm move with it. */
+static void stream_shift(tl_normalize_stream *s, size_t k) {
+  norm *nm = &s->nm;
+  /* Offsets before pos belong to a finished line and are set anew when
+   * the next one starts. */
+  nm->pos -= k;
+  nm->scan = nm->scan >= k ? nm->scan - k : 0;
+  nm->piece_start = nm->piece_start >= k ? nm->piece_start - k : 0;
+  nm->col_off = nm->col_off >= k ? nm->col_off - k : 0;
+  s->in_off += k;
+}
+
+/* Works chunk p[0..n) after the pending input; keeps what is left. */
+static tl_status stream_feed(tl_normalize_stream *s, const char *p, size_t n, int final) {
+  norm *nm = &s->nm;
+  int direct = !s->in.len && !final; /* nothing pending: work the chunk in place */
+  if (!direct && n && tl__buf_append(&s->in, p, n))
+    return TL_ENOMEM;
+  nm->text = direct ? p : s->in.data ? s->in.data : "";
+  nm->len = direct ? n : s->in.len;
+  nm->base = s->in_off;
+  tl_status st = run(nm, final);
+  if (st)
+    return st;
+  size_t k = nm->pos;
+  stream_shift(s, k);
+  if (direct) {
+    if (k < n && tl__buf_append(&s->in, p + k, n - k))
+      return TL_ENOMEM;
+  } else if (k) {
+    memmove(s->in.data, s->in.data + k, s->in.len - k);
+    s->in.len -= k;
+    s->in.data[s->in.len] = '\0';
+  }
+  return TL_OK;
+}
+
+/* After a write: what the paragraph wrote goes to the tail, the only part
+ * of the output a stream reads again (the paragraph context). */
+static tl_status keep_tail(norm *nm) {
+  const tl_buf *o = nm->out;
+  size_t here = o->len - nm->para_out;
+  if (!here)
+    return TL_OK;
+  const char *src = o->data + nm->para_out;
+  nm->tail_total += here;
+  if (here >= TAIL_KEEP) {
+    nm->tail.len = 0;
+    src += here - TAIL_KEEP;
+    here = TAIL_KEEP;
+  }
+  if (here && tl__buf_append(&nm->tail, src, here))
+    return TL_ENOMEM;
+  if (nm->tail.len > 2 * TAIL_KEEP) {
+    memmove(nm->tail.data, nm->tail.data + nm->tail.len - TAIL_KEEP, TAIL_KEEP);
+    nm->tail.len = TAIL_KEEP;
+  }
+  return TL_OK;
+}
+
+/* A stream that failed stays failed: later calls report the first failure
+ * again (as tl_stream_write does). */
+static tl_status stream_failed(tl_normalize_stream *s, tl_status st) {
+  if (!s->failure.status) {
+    st = norm_failed(s->nm.ctx, st);
+    if (s->nm.ctx)
+      s->failure = *s->nm.ctx;
+    s->failure.status = st;
+  } else if (s->nm.ctx) {
+    *s->nm.ctx = s->failure;
+  }
+  return s->failure.status;
+}
+
+static tl_status stream_call(tl_normalize_stream *s, const char *chunk, size_t len,
+                             tl_buf *out, int final) {
+  if (!s || !out || (!chunk && len))
+    return tl__fail(s ? s->nm.ctx : NULL, TL_EINVAL, TL_NO_OFFSET,
+                    "tl_normalize_stream: NULL argument");
+  if (s->failure.status)
+    return stream_failed(s, s->failure.status);
+  if (s->finished)
+    return tl__fail(s->nm.ctx, TL_EINVAL, TL_NO_OFFSET,
+                    "tl_normalize_stream: written after tl_normalize_stream_finish");
+  norm *nm = &s->nm;
+  size_t mark = out->len;
+  nm->out = out;
+  nm->para_out = mark;
+  tl_status st = TL_OK;
+  if (s->in.len && len) {
+    /* Complete the pending line with the chunk up to its first LF, so that
+     * the rest of the chunk is worked in place, not copied. */
+    const char *nl = memchr(chunk, '\n', len);
+    size_t take = nl ? (size_t)(nl - chunk) + 1 : len;
+    st = stream_feed(s, chunk, take, 0);
+    chunk += take;
+    len -= take;
+  }
+  if (!st && (len || final))
+    st = stream_feed(s, chunk, len, final);
+  if (!st && !final)
+    st = keep_tail(nm);
+  if (!st)
+    st = nm->st;
+  nm->out = NULL;
+  if (st) {
+    out->len = mark;
+    if (out->data)
+      out->data[mark] = '\0';
+    return stream_failed(s, st);
+  }
+  if (final)
+    s->finished = 1;
+  tl__ok(nm->ctx);
+  return TL_OK;
+}
+
+tl_status tl_normalize_stream_write(tl_normalize_stream *s, const char *chunk,
+                                    size_t len, tl_buf *out) {
+  return stream_call(s, chunk, len, out, 0);
+}
+
+tl_status tl_normalize_stream_finish(tl_normalize_stream *s, tl_buf *out) {
+  return stream_call(s, NULL, 0, out, 1);
 }
