@@ -815,9 +815,27 @@ static int is_og(uint32_t c) { return c == 'o' || c == 'O' || c == 'g' || c == '
  * ICU): words are delimited the same way before and after a first run. */
 static int is_word_letter(uint32_t c) { return !is_apostrophe(c) && is_letter(c); }
 
+/* 1 if the apostrophe at k opens a quotation: at a word start, before a
+ * letter, and not one of the modifier letters ʻ ʼ. */
+static int opens_quote(const units *a, size_t k) {
+  uint32_t c = a->v[k].cp;
+  return is_apostrophe(c) && c != OKINA && c != TUTUQ &&
+         (k == 0 || !is_word_letter(a->v[k - 1].cp)) && k + 1 < a->n &&
+         is_word_letter(a->v[k + 1].cp);
+}
+
 /* Uzbek apostrophes: see the rules in the comment of each branch. */
 static void pass_apostrophes(norm *nm) {
   units *a = &nm->a;
+  /* What the loop learns of the line, kept so that a long line costs
+   * linear time (a 64 KB "word" full of apostrophes, or thousands of bog'):
+   * the pass changes apostrophes into apostrophes only, so which character
+   * is a word letter or an apostrophe never changes, and the word around
+   * one apostrophe is the word around the next one in it. */
+  size_t run_from = 0, run_to = 0; /* a[run_from..run_to): letters/apostrophes */
+  size_t lead_end = 0;  /* first non-apostrophe at or after run_from */
+  size_t word_from = 0, word_end = 0; /* word end found from word_from */
+  size_t q_scan = 0, q_first = SIZE_MAX; /* first quote opening before q_scan */
   for (size_t i = 1; i < a->n; i++) {
     uint32_t c = a->v[i].cp;
     if (!is_apostrophe(c))
@@ -834,14 +852,35 @@ static void pass_apostrophes(norm *nm) {
     int og = is_og(p);
     /* The word around the apostrophe. */
     size_t ws = i, we = i + 1;
-    while (ws > 0 && (is_word_letter(a->v[ws - 1].cp) || is_apostrophe(a->v[ws - 1].cp)))
-      ws--;
-    while (ws < i && is_apostrophe(a->v[ws].cp))
-      ws++;
-    while (we < a->n && (is_word_letter(a->v[we].cp) ||
-                         (is_apostrophe(a->v[we].cp) && we + 1 < a->n &&
-                          is_word_letter(a->v[we + 1].cp))))
-      we++;
+    if (run_to > run_from && i >= run_to) { /* the same run still? */
+      while (run_to < i &&
+             (is_word_letter(a->v[run_to].cp) || is_apostrophe(a->v[run_to].cp)))
+        run_to++;
+      if (run_to < i)
+        run_from = run_to = 0;
+    }
+    if (run_to > run_from && i >= run_to) {
+      ws = run_from;
+    } else {
+      while (ws > 0 && (is_word_letter(a->v[ws - 1].cp) || is_apostrophe(a->v[ws - 1].cp)))
+        ws--;
+      run_from = ws;
+      lead_end = ws;
+      while (lead_end < a->n && is_apostrophe(a->v[lead_end].cp))
+        lead_end++;
+    }
+    run_to = i;
+    ws = lead_end < i ? lead_end : i; /* leading apostrophes are not the word */
+    if (word_end > i && i >= word_from) {
+      we = word_end;
+    } else {
+      while (we < a->n && (is_word_letter(a->v[we].cp) ||
+                           (is_apostrophe(a->v[we].cp) && we + 1 < a->n &&
+                            is_word_letter(a->v[we + 1].cp))))
+        we++;
+      word_from = i;
+      word_end = we;
+    }
     int target = 0; /* 1 okina, 2 tutuq */
     if (after_okina) {
       if (mid)
@@ -897,11 +936,10 @@ static void pass_apostrophes(norm *nm) {
       tl_lang ctx = latin_context(nm);
       int uz = ctx == TL_LANG_UZ_LATN ||
                (ctx == TL_LANG_UNKNOWN && word_score(a->v + ws, we - ws) > 0);
-      int quoted = 0;
-      for (size_t k = 0; k < ws && !quoted; k++)
-        quoted = is_apostrophe(a->v[k].cp) && a->v[k].cp != OKINA &&
-                 a->v[k].cp != TUTUQ && (k == 0 || !is_word_letter(a->v[k - 1].cp)) &&
-                 k + 1 < a->n && is_word_letter(a->v[k + 1].cp);
+      for (; q_scan < ws && q_first == SIZE_MAX; q_scan++)
+        if (opens_quote(a, q_scan))
+          q_first = q_scan;
+      int quoted = q_first < ws;
       if (uz && !quoted)
         target = og ? 1 : 2;
     } else if (og) {
@@ -915,6 +953,14 @@ static void pass_apostrophes(norm *nm) {
       if (t != c) {
         change1(nm, "apostrophe", a->v[i].off, c, t);
         a->v[i].cp = t;
+        /* An apostrophe made ʻ or ʼ opens no quotation any more, and one
+         * made ' may now open one. */
+        if (i < q_scan) {
+          if (q_first == i && !opens_quote(a, i))
+            q_scan = i + 1, q_first = SIZE_MAX;
+          else if (i < q_first && opens_quote(a, i))
+            q_first = i;
+        }
       }
     }
   }
