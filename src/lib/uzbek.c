@@ -104,6 +104,7 @@ struct tl__uz {
   tl__trie lex_cyr; /* lowercase Cyrillic word or stem -> entry index */
   tl__trie lex_lat; /* lowercase Latin word or stem -> entry index */
   tl__trie dict;    /* system word list, lowercase Cyrillic -> 1 */
+  unsigned char *dict_h; /* by dict node: letters on its longest path down */
   int have_dict;
   tl__trie suf_lat; /* suffixes and suffix chains, Latin */
   tl__trie suf_cyr; /* the same, Cyrillic */
@@ -232,6 +233,31 @@ typedef struct load_ctx {
 static tl_status add_word(void *user, const char *w, size_t n) {
   load_ctx *lc = user;
   uint32_t cps[MAXW];
+  if (lc->cyrillic_only) {
+    /* The system list (97,000 forms at every start): its words are
+     * two-byte Cyrillic letters and hyphens, lowered by the tables that
+     * letter_tables() fills (the same lowercase as tl__lower_cps, without
+     * a call per letter). Anything else takes the general path below. */
+    const tl__uz *uz = lc->uz;
+    size_t i = 0, k = 0;
+    while (i < n && k < MAXW) {
+      unsigned char b0 = (unsigned char)w[i];
+      if (b0 >= 0xD0 && b0 <= 0xD4 && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+        uint32_t d = ((uint32_t)(b0 & 0x1F) << 6 | ((unsigned char)w[i + 1] & 0x3F)) - 0x400;
+        if (d < 0x130 && (uz->cy_flags[d] & CY_LETTER)) {
+          cps[k++] = uz->cy_lower[d];
+          i += 2;
+          continue;
+        }
+      }
+      if (b0 != '-')
+        break;
+      cps[k++] = '-';
+      i++;
+    }
+    if (i == n && k > 0)
+      return tl__trie_insert(lc->trie, cps, k, lc->value, 0);
+  }
   size_t k = tl__lower_cps(w, n, cps, MAXW, TL__TUTUQ);
   if (k == (size_t)-1 || k == 0)
     return TL_OK;
@@ -389,6 +415,22 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
   }
   for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
     st = tl__trie_freeze(tries[i]);
+  if (!st) {
+    /* Heights for the search's pruning; frozen nodes come breadth-first,
+     * so every child has a higher index than its parent. */
+    const tl__trie *d = &uz->dict;
+    uz->dict_h = malloc(d->n ? d->n : 1);
+    if (!uz->dict_h)
+      st = TL_ENOMEM;
+    for (size_t i = d->n; !st && i-- > 0;) {
+      unsigned h = 0;
+      const tl__trie_node *nd = &d->nodes[i];
+      for (int32_t c = nd->child; c != TL__TRIE_NONE && c < nd->child + nd->sibling; c++)
+        if (uz->dict_h[c] + 1u > h)
+          h = uz->dict_h[c] + 1u;
+      uz->dict_h[i] = (unsigned char)(h > 255 ? 255 : h);
+    }
+  }
   if (st) {
     if (!tl_ctx_message(ctx)[0])
       tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
@@ -406,6 +448,7 @@ void tl__uz_free(tl__uz *uz) {
   tl__trie_free(&uz->lex_cyr);
   tl__trie_free(&uz->lex_lat);
   tl__trie_free(&uz->dict);
+  free(uz->dict_h);
   tl__trie_free(&uz->suf_lat);
   tl__trie_free(&uz->suf_cyr);
   tl__trie_free(&uz->keep);
@@ -735,9 +778,18 @@ static void letter_tables(tl__uz *uz) {
 /* The rules for a whole word of one case pattern (lower, Title, CAPS), the
  * common case, written straight to bytes; context-free letters come from
  * the table uz->lat. */
+static size_t cyr_rules_bytes(const tl__uz *uz, const uint32_t *w, size_t n,
+                              int pattern, tl_apostrophe apos, char *tmp);
+
 static tl_status cyr_rules_fast(const tl__uz *uz, const uint32_t *w, size_t n,
                                 int pattern, tl_apostrophe apos, tl_buf *out) {
   char tmp[MAXW * 8 + 16];
+  return tl__buf_append(out, tmp, cyr_rules_bytes(uz, w, n, pattern, apos, tmp));
+}
+
+/* cyr_rules_fast into tmp (room for MAXW * 8 + 16 bytes); returns the length. */
+static size_t cyr_rules_bytes(const tl__uz *uz, const uint32_t *w, size_t n,
+                              int pattern, tl_apostrophe apos, char *tmp) {
   size_t k = 0;
   int first = 1;
   const struct lat_form(*forms)[0x100] = uz->lat[apos];
@@ -776,7 +828,7 @@ static tl_status cyr_rules_fast(const tl__uz *uz, const uint32_t *w, size_t n,
       tmp[k++] = c;
     }
   }
-  return tl__buf_append(out, tmp, k);
+  return k;
 }
 
 /* Applies a whole-word case pattern to o (built lowercase). */
@@ -1377,8 +1429,9 @@ typedef struct search {
   size_t nu;
   const uint32_t *w;              /* the word, for the suffix check */
   size_t n;
-  int sfx_done;
-  unsigned char sfx[MAXW + 1];    /* by code point: w[i..) is a suffix chain */
+  const unsigned char *sfx;       /* by code point: w[i..) is a suffix chain */
+  /* by unit k: the last unit 1..k where a suffix chain starts, or 0 */
+  unsigned char sfx_upto[MAXW];
   uint32_t buf[MAXW * 3];
   unsigned char ubuf[MAXW * 3]; /* unit index of each code point */
   /* best whole word */
@@ -1408,10 +1461,6 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
     }
     return;
   }
-  if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && !s->sfx_done) {
-    suffix_chains(&s->uz->suf_lat, s->w, 0, s->n, s->sfx);
-    s->sfx_done = 1;
-  }
   if (ui > 0 && t->nodes[node].value != TL__TRIE_NONE && s->sfx[s->u[ui].start] &&
       (ui > s->stem_units || (ui == s->stem_units && cost < s->stem_cost)) &&
       (cost == 0 || len >= 3)) {
@@ -1420,6 +1469,16 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
     memcpy(s->stem, s->buf, len * sizeof *s->buf);
     memcpy(s->stem_u, s->ubuf, len);
     s->stem_n = len;
+  }
+  /* Prune what cannot change the result: every unit spells at least one
+   * letter, so below a node of height h a whole word needs h >= nu - ui,
+   * and a better stem a suffix chain within h units (the longest stem
+   * wins, then the cheapest). The search order is unchanged. */
+  size_t h = s->uz->dict_h[node];
+  if (h < s->nu - ui) {
+    size_t k = s->sfx_upto[ui + h < s->nu - 1 ? ui + h : s->nu - 1];
+    if (k <= ui || k < s->stem_units || (k == s->stem_units && cost >= s->stem_cost))
+      return;
   }
   const unit *u = &s->u[ui];
   const alt_set *as = unit_alts(u);
@@ -1570,7 +1629,7 @@ static int uzbek_marks(const tl__uz *uz, const uint32_t *w, size_t n) {
     if (j == n)
       return 1;
     if (!sok_done)
-      suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
     if (sok[j])
       return 1;
   }
@@ -1823,7 +1882,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
         whole = v;
       else if ((uz->lex.e[v].flags & TL__LEX_STEM) && unit_at[i + 1] >= 0) {
         if (!sok_done)
-          suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+          suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
         if (sok[i + 1])
           lstem = v, lstem_units = (size_t)unit_at[i + 1];
       }
@@ -1839,7 +1898,11 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     s->nu = nu;
     s->w = w;
     s->n = n;
-    s->sfx_done = 0;
+    if (!sok_done)
+      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
+    s->sfx = sok;
+    for (size_t k = 0, last = 0; k < nu; k++)
+      s->sfx_upto[k] = (unsigned char)(last = k > 0 && sok[u[k].start] ? k : last);
     s->best_cost = MAX_COST + 1;
     s->best_n = 0;
     s->stem_units = 0;
@@ -1934,7 +1997,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     /* A guess only counts in the stem, not in a known chain of suffixes
      * (bajar-yapman, tushiril-ayotganda are regular). */
     if (!sok_done)
-      suffix_chains(&uz->suf_lat, w, 0, n, sok), sok_done = 1;
+      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
     size_t stem_end = n;
     for (size_t p = 1; p < n; p++)
       if (sok[p]) {
@@ -1975,6 +2038,21 @@ static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t
   }
   for (size_t i = 0; i < n; i++)
     kl += tl__utf8_encode(w[i], lat + kl);
+  /* The common case: no lexicon word or stem starts the Cyrillic, so
+   * cyr_word_cps would write it by the rules; do that without a buffer. */
+  int32_t node = TL__TRIE_ROOT;
+  int lexicon = 0;
+  for (size_t i = 0; i < o->n && !lexicon; i++) {
+    node = tl__trie_step(&uz->lex_cyr, node, cw[i]);
+    if (node == TL__TRIE_NONE)
+      break;
+    lexicon = uz->lex_cyr.nodes[node].value != TL__TRIE_NONE;
+  }
+  if (!lexicon) {
+    char rb[MAXW * 8 + 16];
+    size_t kr = cyr_rules_bytes(uz, cw, o->n, CASE_LOWER, TL_APOS_MODERN, rb);
+    return kr == kl && memcmp(rb, lat, kl) == 0;
+  }
   tl__run r = {cyr, kc, 0, 1, 1, NULL, NULL, NULL};
   tl_buf back = TL_BUF_INIT;
   int guessed = 0, same = 1;
