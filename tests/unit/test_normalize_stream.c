@@ -68,7 +68,8 @@ static size_t next_cut(size_t cut, size_t left) {
 static void describe(sbuf *b, tl_status st, const tl_ctx *ctx) {
   char tmp[700];
   size_t line = 0, col = 0;
-  tl_ctx_error_position(ctx, &line, &col);
+  if (st)
+    tl_ctx_error_position(ctx, &line, &col);
   snprintf(tmp, sizeof tmp, "%s %zu:%zu @%zu %s", tl_status_name(st), line, col,
            st ? tl_ctx_error_offset(ctx) : 0, st ? tl_ctx_message(ctx) : "");
   sb_str(b, tmp);
@@ -245,14 +246,14 @@ static void test_random_texts(tl_ctx *ctx) {
   /* Lines longer than a 64 KB piece: words with spaces (cut after a
    * space), and one long word (cut at a character boundary). */
   b.n = 0;
-  while (b.n < 150000)
+  while (b.n < 70000)
     sb_str(&b, pieces[rnd(N_PIECES)][0] == '\n' || pieces[rnd(N_PIECES)][0] == '\r'
                    ? "O'zbekiston "
                    : "Тошкeнт ta'lim don't  «x» ");
   sb_str(&b, "\r\nend\n");
   compare_normalize(ctx, "long line with spaces", b.s, b.n);
   b.n = 0;
-  while (b.n < 140000)
+  while (b.n < 68000)
     sb_str(&b, "ТошкeнтO'z");
   sb_str(&b, "\xE2\x80\x8B\xFF tail\n");
   compare_normalize(ctx, "long line without spaces", b.s, b.n);
@@ -273,7 +274,7 @@ static void test_real_texts(tl_ctx *ctx) {
     CHECK(data != NULL);
     if (!data)
       continue;
-    size_t n = len < 20000 ? len : 20000;
+    size_t n = len < 10000 ? len : 10000;
     while (n < len && ((unsigned char)data[n] & 0xC0) == 0x80)
       n++;
     compare_normalize(ctx, files[f], data, n);
@@ -360,6 +361,15 @@ static void test_output_per_line(tl_ctx *ctx) {
 
 /* ---------------------------------------------------------- decode */
 
+static tl_status copy_to_buf(tl_buf *b, const char *s, size_t n) {
+  b->data = malloc(n + 1);
+  memcpy(b->data, s, n);
+  b->data[n] = '\0';
+  b->len = n;
+  b->cap = n + 1;
+  return TL_OK;
+}
+
 /* Decodes data with a stream in the given cuts and checks it against
  * tl_decode (and, for TL_ENC_UNKNOWN, tl_encoding_detect). */
 static void compare_decode(tl_ctx *ctx, const char *name, tl_encoding enc, unsigned flags,
@@ -373,25 +383,13 @@ static void compare_decode(tl_ctx *ctx, const char *name, tl_encoding enc, unsig
   sbuf werr = {0};
   tl_status wst;
   if (want == TL_ENC_UTF8 && (flags & TL_DECODE_UTF8_AS_IS)) {
+    /* As is: the bytes after the BOM, whatever they are. */
     size_t bom = tl_encoding_bom_len(want, data, len);
-    wst = TL_OK;
-    whole.len = 0;
-    tl_buf_clear(&whole);
-    CHECK_INT(TL_OK, tl_decode(ctx, NULL, TL_ENC_UTF8, "", 0, 0, &whole));
-    tl_buf_free(&whole);
-    tl_buf tmp = TL_BUF_INIT;
-    /* as is: the bytes after the BOM */
-    whole = tmp;
-    sbuf raw = {0};
-    sb_add(&raw, data + bom, len - bom);
-    whole.data = raw.s;
-    whole.len = raw.n;
-    whole.cap = raw.cap;
-    describe(&werr, wst, ctx);
+    wst = copy_to_buf(&whole, data + bom, len - bom);
   } else {
     wst = tl_decode(ctx, &wrep, want, data, len, flags & TL_DECODE_REPLACE, &whole);
-    describe(&werr, wst, ctx);
   }
+  describe(&werr, wst, ctx);
   for (size_t c = 0; c < N_CUTS; c++) {
     tl_decoder *d = NULL;
     CHECK_INT(TL_OK, tl_decoder_new(ctx, enc, flags, &d));
