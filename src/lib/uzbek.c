@@ -107,6 +107,7 @@ struct tl__uz {
   unsigned char *dict_h; /* by dict node: letters on its longest path down */
   int have_dict;
   tl__trie suf_lat; /* suffixes and suffix chains, Latin */
+  int16_t *suf_dfa; /* suf_lat as a dense table: node * SUF_SYMS + symbol */
   tl__trie suf_cyr; /* the same, Cyrillic */
   tl__trie keep;    /* Latin words left alone, lowercase */
   tl__trie prefix;  /* Latin prefixes after which a morpheme keeps its э */
@@ -309,6 +310,49 @@ static tl_status index_entry(tl__uz *uz, size_t idx, int replace) {
   return st;
 }
 
+/* Adds the words of a hunspell .dic text to uz->dict, as
+ * tl__wordlist_each(add_word) would, in one pass: the common line, two-byte
+ * Cyrillic letters and hyphens up to '/' or the line end, is lowered by
+ * table and inserted here; any other line goes through add_word. (This is
+ * most of the start-up time of Latin -> Cyrillic.) */
+static tl_status load_dict_words(tl__uz *uz, const char *text, size_t len) {
+  load_ctx lc = {uz, &uz->dict, 1, 1};
+  const unsigned char *s = (const unsigned char *)text;
+  uint32_t cps[MAXW];
+  for (size_t pos = 0; pos < len;) {
+    size_t i = pos, k = 0;
+    while (k < MAXW) {
+      if (i + 1 < len && s[i] >= 0xD0 && s[i] <= 0xD4 && (s[i + 1] & 0xC0) == 0x80) {
+        uint32_t d = ((uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)) - 0x400;
+        if (d < 0x130 && (uz->cy_flags[d] & CY_LETTER)) {
+          cps[k++] = uz->cy_lower[d];
+          i += 2;
+          continue;
+        }
+      } else if (i < len && s[i] == '-') {
+        cps[k++] = '-';
+        i++;
+        continue;
+      }
+      break;
+    }
+    int end = i == len || s[i] == '/' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+    size_t next;
+    if (i < len && s[i] == '\n') {
+      next = i + 1;
+    } else {
+      const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
+      next = nl ? (size_t)(nl - text) + 1 : len;
+    }
+    tl_status st = end && k > 0 ? tl__trie_insert(&uz->dict, cps, k, 1, 0)
+                                : tl__wordlist_each(text + pos, next - pos, add_word, &lc);
+    if (st)
+      return st;
+    pos = next;
+  }
+  return TL_OK;
+}
+
 static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
                                   int required) {
   FILE *fp = fopen(path, "rb");
@@ -329,8 +373,7 @@ static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
   if (!st && err)
     st = tl__fail(ctx, TL_EIO, TL_NO_OFFSET, "%s: read error", path);
   if (!st) {
-    load_ctx lc = {uz, &uz->dict, 1, 1};
-    st = tl__wordlist_each(b.data ? b.data : "", b.len, add_word, &lc);
+    st = load_dict_words(uz, b.data ? b.data : "", b.len);
     if (st)
       tl__fail(ctx, st, TL_NO_OFFSET, "%s: %s", path, tl_strerror(st));
     uz->have_dict = 1;
@@ -340,6 +383,7 @@ static tl_status load_system_dict(tl_ctx *ctx, tl__uz *uz, const char *path,
 }
 
 static void letter_tables(tl__uz *uz);
+static tl_status suf_dfa_build(tl__uz *uz);
 
 tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) {
   *out = NULL;
@@ -415,6 +459,8 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
   }
   for (size_t i = 0; !st && i < sizeof tries / sizeof tries[0]; i++)
     st = tl__trie_freeze(tries[i]);
+  if (!st)
+    st = suf_dfa_build(uz);
   if (!st) {
     /* Heights for the search's pruning; frozen nodes come breadth-first,
      * so every child has a higher index than its parent. */
@@ -450,16 +496,65 @@ void tl__uz_free(tl__uz *uz) {
   tl__trie_free(&uz->dict);
   free(uz->dict_h);
   tl__trie_free(&uz->suf_lat);
+  free(uz->suf_dfa);
   tl__trie_free(&uz->suf_cyr);
   tl__trie_free(&uz->keep);
   tl__trie_free(&uz->prefix);
   free(uz);
 }
 
+/* The Latin suffix trie as a dense table (a step is one load; the search
+ * asks it at every position of every new word): symbols a..z, ʻ, ʼ. */
+#define SUF_SYMS 28
+static inline int suf_sym(uint32_t c) {
+  return c - 'a' < 26u ? (int)(c - 'a') : c == TL__OKINA ? 26 : c == TL__TUTUQ ? 27 : -1;
+}
+
+static tl_status suf_dfa_build(tl__uz *uz) {
+  const tl__trie *t = &uz->suf_lat;
+  int16_t *d = malloc(t->n * SUF_SYMS * sizeof *d);
+  if (!d || t->n > INT16_MAX) {
+    free(d);
+    return d ? TL_OK : TL_ENOMEM; /* too big: the trie is used as it is */
+  }
+  for (size_t i = 0; i < t->n * SUF_SYMS; i++)
+    d[i] = -1;
+  for (size_t i = 0; i < t->n; i++) {
+    const tl__trie_node *nd = &t->nodes[i];
+    for (int32_t c = nd->child; c != TL__TRIE_NONE && c < nd->child + nd->sibling; c++) {
+      int sy = suf_sym(t->nodes[c].cp);
+      if (sy < 0) { /* a suffix with another character: keep the trie */
+        free(d);
+        return TL_OK;
+      }
+      d[i * SUF_SYMS + (size_t)sy] = (int16_t)c;
+    }
+  }
+  uz->suf_dfa = d;
+  return TL_OK;
+}
+
 /* ok[i] = is w[i..n) a chain of one or more suffixes of t (for i >= from)? */
-static void suffix_chains(const tl__trie *t, const uint32_t *w, size_t from, size_t n,
-                          unsigned char *ok) {
+static void suffix_chains(const tl__trie *t, const int16_t *dfa, const uint32_t *w,
+                          size_t from, size_t n, unsigned char *ok) {
   ok[n] = 1;
+  if (dfa) {
+    for (size_t i = n; i-- > from;) {
+      ok[i] = 0;
+      int32_t node = TL__TRIE_ROOT;
+      for (size_t j = i; j < n; j++) {
+        int sy = suf_sym(w[j]);
+        if (sy < 0 || (node = dfa[node * SUF_SYMS + sy]) < 0)
+          break;
+        if (t->nodes[node].value != TL__TRIE_NONE && ok[j + 1]) {
+          ok[i] = 1;
+          break;
+        }
+      }
+    }
+    ok[n] = 0;
+    return;
+  }
   for (size_t i = n; i-- > from;) {
     ok[i] = 0;
     int32_t node = TL__TRIE_ROOT;
@@ -525,11 +620,25 @@ static tl_status emit_latin(const wout *o, tl_apostrophe apos, tl_buf *out) {
   return tl__buf_append(out, tmp, k);
 }
 
+/* tl__utf8_encode, with the one- and two-byte cases inline (Cyrillic). */
+static inline size_t put_utf8(uint32_t c, char *o) {
+  if (c < 0x80) {
+    o[0] = (char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    o[0] = (char)(0xC0 | (c >> 6));
+    o[1] = (char)(0x80 | (c & 0x3F));
+    return 2;
+  }
+  return tl__utf8_encode(c, o);
+}
+
 static tl_status emit_cps(const wout *o, tl_buf *out) {
   char tmp[MAXW * 4 * 4 + 8];
   size_t k = 0;
   for (size_t i = 0; i < o->n; i++)
-    k += tl__utf8_encode(o->caps[i] ? upper(o->cp[i]) : o->cp[i], tmp + k);
+    k += put_utf8(o->caps[i] ? upper(o->cp[i]) : o->cp[i], tmp + k);
   return tl__buf_append(out, tmp, k);
 }
 
@@ -1079,7 +1188,7 @@ static tl_status cyr_word_cps(const tl__uz *uz, const tl__run *run, size_t start
       whole = v;
     else if (uz->lex.e[v].flags & TL__LEX_STEM) {
       if (!sok_done)
-        suffix_chains(&uz->suf_cyr, w, 1, n, sok), sok_done = 1;
+        suffix_chains(&uz->suf_cyr, NULL, w, 1, n, sok), sok_done = 1;
       if (sok[i + 1])
         stem = v, stem_len = i + 1;
     }
@@ -1326,6 +1435,12 @@ static int lat_vowel(uint32_t c) {
 }
 
 /* Splits the lowercase Latin word w[0..n) into units. Returns the count. */
+/* The letters parse_units must look at closely: c (ch), e, g (gʻ), o (oʻ),
+ * s (sh, sʼh, ksiya), t (ts), y (y+vowel). */
+#define PLAIN_NOT ((1u << ('c' - 'a')) | (1u << ('e' - 'a')) | (1u << ('g' - 'a')) | \
+                   (1u << ('o' - 'a')) | (1u << ('s' - 'a')) | (1u << ('t' - 'a')) | \
+                   (1u << ('y' - 'a')))
+
 static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u) {
   size_t nu = 0;
   int prev_vowel = 0, at_start = 1;
@@ -1338,6 +1453,19 @@ static size_t parse_units(const tl__uz *uz, const uint32_t *w, size_t n, unit *u
     size_t len = 1;
     int spec = -1;
     x->consonant = 0;
+    /* A letter that starts no digraph and has no context rule (most of
+     * them): straight from the tables, skipping the chain below. */
+    if (c - 'a' < 26u && !((1u << (c - 'a')) & PLAIN_NOT)) {
+      x->len = 1;
+      x->set = &uz->specs[SP_LETTER + (int)(c - 'a')];
+      x->vowel = lat_vowel(c);
+      x->consonant = (0x22ABC6Au >> (c - 'a')) & 1u;
+      prev_vowel = x->vowel;
+      at_start = 0;
+      i++;
+      nu++;
+      continue;
+    }
     if (c == 's' && c1 == TL__TUTUQ && c2 == 'h') {
       len = 3, spec = SP_SH_SEP;
     } else if ((c == 'o' || c == 'g') && c1 == TL__OKINA) {
@@ -1629,7 +1757,7 @@ static int uzbek_marks(const tl__uz *uz, const uint32_t *w, size_t n) {
     if (j == n)
       return 1;
     if (!sok_done)
-      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
+      suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok), sok_done = 1;
     if (sok[j])
       return 1;
   }
@@ -1660,7 +1788,7 @@ static size_t kept_with_suffix(const tl__uz *uz, const uint32_t *w, const unsign
   if (!any)
     return 0;
   unsigned char sok[MAXW + 1];
-  suffix_chains(&uz->suf_lat, w, 1, n, sok);
+  suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok);
   for (size_t m = 2; m < n; m++) {
     if (!cand[m])
       continue;
@@ -1847,12 +1975,16 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
   unit u[MAXW];
   size_t nu = parse_units(uz, w, n, u);
   unsigned char ucase[MAXW]; /* 0 lower, 1 first letter upper, 2 all upper */
-  for (size_t i = 0; i < nu; i++) {
-    int first = up[u[i].start], all = 1;
-    for (size_t j = 0; j < u[i].len; j++)
-      all &= up[u[i].start + j] || w[u[i].start + j] == TL__OKINA ||
-             w[u[i].start + j] == TL__TUTUQ;
-    ucase[i] = (unsigned char)(first ? (all && u[i].len > 1 ? 2 : 1) : 0);
+  if (pattern == CASE_LOWER) { /* (no capital anywhere) */
+    memset(ucase, 0, nu);
+  } else {
+    for (size_t i = 0; i < nu; i++) {
+      int first = up[u[i].start], all = 1;
+      for (size_t j = 0; j < u[i].len; j++)
+        all &= up[u[i].start + j] || w[u[i].start + j] == TL__OKINA ||
+               w[u[i].start + j] == TL__TUTUQ;
+      ucase[i] = (unsigned char)(first ? (all && u[i].len > 1 ? 2 : 1) : 0);
+    }
   }
   /* Where the rest of the word is a chain of suffixes. */
   unsigned char sok[MAXW + 1];
@@ -1882,7 +2014,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
         whole = v;
       else if ((uz->lex.e[v].flags & TL__LEX_STEM) && unit_at[i + 1] >= 0) {
         if (!sok_done)
-          suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
+          suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok), sok_done = 1;
         if (sok[i + 1])
           lstem = v, lstem_units = (size_t)unit_at[i + 1];
       }
@@ -1899,7 +2031,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     s->w = w;
     s->n = n;
     if (!sok_done)
-      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
+      suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok), sok_done = 1;
     s->sfx = sok;
     for (size_t k = 0, last = 0; k < nu; k++)
       s->sfx_upto[k] = (unsigned char)(last = k > 0 && sok[u[k].start] ? k : last);
@@ -1997,7 +2129,7 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     /* A guess only counts in the stem, not in a known chain of suffixes
      * (bajar-yapman, tushiril-ayotganda are regular). */
     if (!sok_done)
-      suffix_chains(&uz->suf_lat, w, 1, n, sok), sok_done = 1;
+      suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok), sok_done = 1;
     size_t stem_end = n;
     for (size_t p = 1; p < n; p++)
       if (sok[p]) {
@@ -2034,10 +2166,10 @@ static int reads_back(const tl__uz *uz, const wout *o, const uint32_t *w, size_t
   size_t kc = 0, kl = 0;
   for (size_t i = 0; i < o->n; i++) {
     cw[i] = lower(o->cp[i]);
-    kc += tl__utf8_encode(cw[i], cyr + kc);
+    kc += put_utf8(cw[i], cyr + kc);
   }
   for (size_t i = 0; i < n; i++)
-    kl += tl__utf8_encode(w[i], lat + kl);
+    kl += put_utf8(w[i], lat + kl);
   /* The common case: no lexicon word or stem starts the Cyrillic, so
    * cyr_word_cps would write it by the rules; do that without a buffer. */
   int32_t node = TL__TRIE_ROOT;
@@ -2227,6 +2359,10 @@ static int english_word(const char *t, size_t a, size_t b) {
   size_t len = b - a;
   if (len < 2 || len > 5)
     return 0;
+  /* the first letters of english_words: a b f h i o t w */
+  unsigned c0 = ((unsigned char)t[a] | 0x20) - 'a';
+  if (c0 >= 26 || !((0x4841A3u >> c0) & 1))
+    return 0;
   uint64_t key = 0;
   for (size_t i = a; i < b; i++)
     key |= (uint64_t)((unsigned char)t[i] | 0x20) << (8 * (i - a));
@@ -2252,12 +2388,14 @@ static int has_english_word_in(const char *t, size_t from, size_t to, size_t a, 
     /* A token starts at an ASCII letter and goes on over letters and
      * non-ASCII bytes (“the counts, the” does not): r must not continue
      * one that began before it, and the run must end the token. */
+    if (!english_word(t, r, i)) /* (the cheap test first) */
+      continue;
     size_t j = r;
     while (j > from && (unsigned char)t[j - 1] >= 0x80)
       j--;
     int before = j > from && ascii_letter((unsigned char)t[j - 1]);
     int after = i < to && (ascii_letter((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80);
-    if (!before && !after && english_word(t, r, i))
+    if (!before && !after)
       return 1;
   }
   return 0;
