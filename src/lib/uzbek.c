@@ -2207,14 +2207,20 @@ typedef struct name_toks {
   size_t n;
   int foreign;
   int weak_start; /* t[0] starts a sentence and there is no dictionary */
+  const tl__run *run; /* the run (with its notes); words see a quiet copy */
 } name_toks;
+
+static tl_status name_runs(name_toks *nt, tl_buf *out);
 
 static tl_status lat_word_rec(const tl__uz *uz, const tl__run *run, size_t start,
                               size_t len, tl_buf *out, name_toks *nt) {
+  tl_status st = nt->n == MAX_TOKS ? name_runs(nt, out) : TL_OK;
+  if (st)
+    return st;
   size_t before = out->len;
   int kind = 0;
-  tl_status st = lat_word(uz, run, start, len, out, &kind);
-  if (st || !nt || nt->n == MAX_TOKS)
+  st = lat_word(uz, run, start, len, out, &kind);
+  if (st)
     return st;
   struct tok *k = &nt->t[nt->n++];
   k->in = start, k->in_len = len, k->out = before, k->out_len = out->len - before;
@@ -2230,17 +2236,16 @@ static tl_status lat_word_fn(const tl__uz *uz, const tl__run *run, size_t start,
 
 /* Puts the Latin back for the name-like words joined (by one space or a
  * hyphen) to a foreign word, directly or through other such words. */
-static tl_status name_runs(const tl__run *run, name_toks *nt, tl_buf *out) {
+static tl_status name_runs(name_toks *nt, tl_buf *out) {
+  const tl__run *run = nt->run;
   size_t n = nt->n;
-  int weak = nt->weak_start;
+  int weak = nt->weak_start, foreign_seen = nt->foreign;
   nt->n = 0;
   nt->weak_start = 0;
-  if (!nt->foreign || n < 2)
-    return TL_OK;
   nt->foreign = 0;
   unsigned char keep[MAX_TOKS] = {0};
   int any = 0;
-  for (size_t a = 0; a < n;) {
+  for (size_t a = 0; foreign_seen && a < n;) {
     /* A chain of joined words, each foreign or name-like; a lexicon's
      * proper noun may go on a chain but not start one. */
     size_t b = a;
@@ -2271,6 +2276,17 @@ static tl_status name_runs(const tl__run *run, name_toks *nt, tl_buf *out) {
         if (nt->t[i].kind & (LW_NAMELIKE | LW_PROPER))
           keep[i] = 1, any = 1;
     a = b;
+  }
+  /* The review notes of the words that stay converted, in text order (the
+   * words were converted quietly, as a name may take them back). */
+  for (size_t i = 0; run->notes && i < n; i++) {
+    if (keep[i] || !(nt->t[i].kind & LW_NOTE))
+      continue;
+    char tmp[MAXW * 16];
+    size_t k = nt->t[i].out_len < sizeof tmp - 1 ? nt->t[i].out_len : sizeof tmp - 1;
+    memcpy(tmp, out->data + nt->t[i].out, k);
+    tmp[k] = '\0';
+    tl__note(run, nt->t[i].in, nt->t[i].in_len, tmp, l2c_reason(nt->t[i].kind & LW_NOTE));
   }
   if (!any)
     return TL_OK;
@@ -2490,6 +2506,10 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
   nt.n = 0;
   nt.foreign = 0;
   nt.weak_start = !uz->have_dict;
+  nt.run = run;
+  tl__run quiet = *run;
+  quiet.notes = NULL;
+  const tl__run *wrun = &quiet;
   while (i < n && !st) {
     uint32_t cp;
     size_t k = tl__utf8_next(t + i, &cp);
@@ -2574,17 +2594,15 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
     if (english && !*english && (i - start <= 5 || !ascii))
       *english = has_english_word_in(t, from, to, start, i);
     st = tl__buf_append(out, t + plain, start - plain);
-    if (!st && nt.n == MAX_TOKS)
-      st = name_runs(run, &nt, out);
     if (!st && !hyphen)
-      st = lat_word_rec(uz, run, start, i - start, out, &nt);
+      st = lat_word_rec(uz, wrun, start, i - start, out, &nt);
     else if (!st)
-      st = hyphenated(uz, run, start, i - start, &uz->lex_lat, TL__TUTUQ, lat_word_fn,
+      st = hyphenated(uz, wrun, start, i - start, &uz->lex_lat, TL__TUTUQ, lat_word_fn,
                       &nt, out);
     plain = i;
   }
   if (!st)
-    st = name_runs(run, &nt, out);
+    st = name_runs(&nt, out);
   if (!st)
     st = tl__buf_append(out, t + plain, n - plain);
   return st;
