@@ -436,7 +436,7 @@ void tl_encoding_detect(tl_encoding *enc, double *confidence, const char *data,
       goto done;
     }
   /* NUL bytes never occur in 8-bit or UTF-8 text: try the wide forms. */
-  if (memchr(s, 0, n)) {
+  if (n && memchr(s, 0, n)) {
     static const struct { tl_encoding e; int unit, be; } wide[] = {
         {TL_ENC_UTF32LE, 4, 0}, {TL_ENC_UTF32BE, 4, 1},
         {TL_ENC_UTF16LE, 2, 0}, {TL_ENC_UTF16BE, 2, 1}};
@@ -935,7 +935,7 @@ static tl_status decoder_feed(tl_decoder *d, const char *p, size_t n, int final,
         plain_ascii(d->pend.data, SAMPLE_MAX) && (st = pass_ascii(d, out)))
       return st;
     if (d->state == DEC_HEAD && (d->pend.len > SAMPLE_MAX || final)) {
-      tl_encoding_detect(&d->enc, &d->conf, d->pend.data, d->pend.len);
+      tl_encoding_detect(&d->enc, &d->conf, d->pend.data ? d->pend.data : "", d->pend.len);
       d->state = DEC_READY;
     } else if (d->state == DEC_WINDOW && (d->pend.len > SAMPLE_MAX || final)) {
       size_t w = d->pend.len < SAMPLE_MAX ? d->pend.len : SAMPLE_MAX;

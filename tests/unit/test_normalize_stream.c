@@ -121,8 +121,11 @@ static size_t n_compared;
 
 /* Normalizes text whole and through a stream cut every way, and compares
  * output, changes and failure. */
-static void compare_normalize(tl_ctx *ctx, const char *name, const char *text, size_t len) {
+static void compare_normalize_sets(tl_ctx *ctx, const char *name, const char *text, size_t len,
+                                   unsigned sets) {
   for (size_t o = 0; o < N_OPTION_SETS; o++) {
+    if (!(sets >> o & 1))
+      continue;
     tl_normalize_options opts;
     tl_normalize_options_init(&opts);
     opts.flags = option_sets[o].flags;
@@ -201,6 +204,10 @@ static void compare_normalize(tl_ctx *ctx, const char *name, const char *text, s
   }
 }
 
+static void compare_normalize(tl_ctx *ctx, const char *name, const char *text, size_t len) {
+  compare_normalize_sets(ctx, name, text, len, ~0u);
+}
+
 /* What the rules react to, for random texts: apostrophes in Uzbek and
  * English words, look-alikes, invisible and control characters, spaces,
  * line ends of three kinds, blank lines (paragraphs), quotes, dashes,
@@ -251,12 +258,16 @@ static void test_random_texts(tl_ctx *ctx) {
                    ? "O'zbekiston "
                    : "Тошкeнт ta'lim don't  «x» ");
   sb_str(&b, "\r\nend\n");
-  compare_normalize(ctx, "long line with spaces", b.s, b.n);
+  /* Option sets 0, 5, 8, 9: the defaults, typography with quotes by
+   * paragraph, keep invisible and spaces, replace (the long lines take
+   * most of the time of this test). */
+  unsigned some = 1u << 0 | 1u << 5 | 1u << 8 | 1u << 9;
+  compare_normalize_sets(ctx, "long line with spaces", b.s, b.n, some);
   b.n = 0;
   while (b.n < 68000)
     sb_str(&b, "ТошкeнтO'z");
   sb_str(&b, "\xE2\x80\x8B\xFF tail\n");
-  compare_normalize(ctx, "long line without spaces", b.s, b.n);
+  compare_normalize_sets(ctx, "long line without spaces", b.s, b.n, some);
   free(b.s);
 }
 
@@ -274,7 +285,7 @@ static void test_real_texts(tl_ctx *ctx) {
     CHECK(data != NULL);
     if (!data)
       continue;
-    size_t n = len < 10000 ? len : 10000;
+    size_t n = len < 6000 ? len : 6000;
     while (n < len && ((unsigned char)data[n] & 0xC0) == 0x80)
       n++;
     compare_normalize(ctx, files[f], data, n);
