@@ -104,7 +104,6 @@ struct tl__uz {
   tl__trie lex_cyr; /* lowercase Cyrillic word or stem -> entry index */
   tl__trie lex_lat; /* lowercase Latin word or stem -> entry index */
   tl__trie dict;    /* system word list, lowercase Cyrillic -> 1 */
-  unsigned char *dict_h; /* by dict node: letters on its longest path down */
   int have_dict;
   tl__trie suf_lat; /* suffixes and suffix chains, Latin */
   int16_t *suf_dfa; /* suf_lat as a dense table: node * SUF_SYMS + symbol */
@@ -461,22 +460,6 @@ tl_status tl__uz_new(tl_ctx *ctx, const tl_convert_options *opts, tl__uz **out) 
     st = tl__trie_freeze(tries[i]);
   if (!st)
     st = suf_dfa_build(uz);
-  if (!st) {
-    /* Heights for the search's pruning; frozen nodes come breadth-first,
-     * so every child has a higher index than its parent. */
-    const tl__trie *d = &uz->dict;
-    uz->dict_h = malloc(d->n ? d->n : 1);
-    if (!uz->dict_h)
-      st = TL_ENOMEM;
-    for (size_t i = d->n; !st && i-- > 0;) {
-      unsigned h = 0;
-      const tl__trie_node *nd = &d->nodes[i];
-      for (int32_t c = nd->child; c != TL__TRIE_NONE && c < nd->child + nd->sibling; c++)
-        if (uz->dict_h[c] + 1u > h)
-          h = uz->dict_h[c] + 1u;
-      uz->dict_h[i] = (unsigned char)(h > 255 ? 255 : h);
-    }
-  }
   if (st) {
     if (!tl_ctx_message(ctx)[0])
       tl__fail(ctx, st, TL_NO_OFFSET, "%s", tl_strerror(st));
@@ -494,7 +477,6 @@ void tl__uz_free(tl__uz *uz) {
   tl__trie_free(&uz->lex_cyr);
   tl__trie_free(&uz->lex_lat);
   tl__trie_free(&uz->dict);
-  free(uz->dict_h);
   tl__trie_free(&uz->suf_lat);
   free(uz->suf_dfa);
   tl__trie_free(&uz->suf_cyr);
@@ -1558,8 +1540,6 @@ typedef struct search {
   const uint32_t *w;              /* the word, for the suffix check */
   size_t n;
   const unsigned char *sfx;       /* by code point: w[i..) is a suffix chain */
-  /* by unit k: the last unit 1..k where a suffix chain starts, or 0 */
-  unsigned char sfx_upto[MAXW];
   uint32_t buf[MAXW * 3];
   unsigned char ubuf[MAXW * 3]; /* unit index of each code point */
   /* best whole word */
@@ -1597,16 +1577,6 @@ static void dfs(search *s, size_t ui, int32_t node, size_t len, int cost) {
     memcpy(s->stem, s->buf, len * sizeof *s->buf);
     memcpy(s->stem_u, s->ubuf, len);
     s->stem_n = len;
-  }
-  /* Prune what cannot change the result: every unit spells at least one
-   * letter, so below a node of height h a whole word needs h >= nu - ui,
-   * and a better stem a suffix chain within h units (the longest stem
-   * wins, then the cheapest). The search order is unchanged. */
-  size_t h = s->uz->dict_h[node];
-  if (h < s->nu - ui) {
-    size_t k = s->sfx_upto[ui + h < s->nu - 1 ? ui + h : s->nu - 1];
-    if (k <= ui || k < s->stem_units || (k == s->stem_units && cost >= s->stem_cost))
-      return;
   }
   const unit *u = &s->u[ui];
   const alt_set *as = unit_alts(u);
@@ -2033,8 +2003,6 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     if (!sok_done)
       suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok), sok_done = 1;
     s->sfx = sok;
-    for (size_t k = 0, last = 0; k < nu; k++)
-      s->sfx_upto[k] = (unsigned char)(last = k > 0 && sok[u[k].start] ? k : last);
     s->best_cost = MAX_COST + 1;
     s->best_n = 0;
     s->stem_units = 0;
