@@ -188,8 +188,9 @@ typedef struct pipeline {
 
 /* Passes what the decoder gave on through the normalizer (and the
  * encoder) to out; final: finish the normalizer (and encoder). */
-static int pipe_on(tl_ctx *ctx, pipeline *p, cli_out *out, int final, report_ctx *rep) {
-  tl_status st = tl_normalize_stream_write(p->norm, p->decoded.data, p->decoded.len, &p->clean);
+static int pipe_on(tl_ctx *ctx, pipeline *p, const char *text, size_t len, cli_out *out,
+                   int final, report_ctx *rep) {
+  tl_status st = tl_normalize_stream_write(p->norm, text, len, &p->clean);
   tl_buf_clear(&p->decoded);
   if (!st && final)
     st = tl_normalize_stream_finish(p->norm, &p->clean);
@@ -263,6 +264,7 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
     rc = EXIT_ERROR;
     goto done;
   }
+  int direct = 0;
   for (;;) {
     ssize_t k = read_some(fp, chunk, CHUNK);
     if (k < 0) {
@@ -273,20 +275,28 @@ static int normalize_one(tl_ctx *ctx, const run_opts *ro, const char *path,
     }
     if (k == 0)
       break;
+    if (direct) { /* UTF-8 known: no copy through the decoder */
+      if ((rc = pipe_on(ctx, &p, chunk, (size_t)k, out, 0, &rep)))
+        goto done;
+      continue;
+    }
     if ((st = tl_decoder_write(p.dec, chunk, (size_t)k, &p.decoded))) {
       flush_held(&rep);
       rc = cli_lib_error(p.name, st, ctx);
       goto done;
     }
-    if ((rc = pipe_on(ctx, &p, out, 0, &rep)))
+    if ((rc = pipe_on(ctx, &p, p.decoded.data, p.decoded.len, out, 0, &rep)))
       goto done;
+    tl_encoding known;
+    tl_decoder_info(p.dec, &known, NULL, NULL);
+    direct = known == TL_ENC_UTF8 && !tl_decoder_held(p.dec);
   }
   if ((st = tl_decoder_finish(p.dec, &p.decoded))) {
     flush_held(&rep);
     rc = cli_lib_error(p.name, st, ctx);
     goto done;
   }
-  if ((rc = pipe_on(ctx, &p, out, 1, &rep)))
+  if ((rc = pipe_on(ctx, &p, p.decoded.data, p.decoded.len, out, 1, &rep)))
     goto done;
   flush_held(&rep);
   tl_encoding enc;

@@ -393,6 +393,11 @@ TL_API tl_status tl_decoder_finish(tl_decoder *d, tl_buf *out);
  * written so far. Each pointer may be NULL. */
 TL_API void tl_decoder_info(const tl_decoder *d, tl_encoding *enc,
                             double *confidence, size_t *n_replaced);
+/* Input bytes held back: the detection sample, the start of a possible BOM,
+ * a character cut by the chunk. With TL_DECODE_UTF8_AS_IS, once the
+ * encoding is UTF-8 and nothing is held, every later write appends its
+ * chunk unchanged, so a caller may pass its chunks on without the copy. */
+TL_API size_t tl_decoder_held(const tl_decoder *d);
 TL_API void tl_decoder_free(tl_decoder *d);
 
 /* tl_encode for a stream: UTF-8 to enc. A character enc cannot represent

@@ -783,6 +783,8 @@ void tl_decoder_info(const tl_decoder *d, tl_encoding *enc, double *confidence,
     *n_replaced = d ? d->replaced : 0;
 }
 
+size_t tl_decoder_held(const tl_decoder *d) { return d ? d->pend.len : 0; }
+
 /* Forgets pend.data[0..k), which was worked. */
 static void pend_drop(tl_decoder *d, size_t k) {
   memmove(d->pend.data, d->pend.data + k, d->pend.len - k);
@@ -825,7 +827,7 @@ static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int fi
   size_t start = out->len;
   tl_status st = TL_OK;
   if (d->enc == TL_ENC_UTF8) {
-    size_t n = final ? len : utf8_hold(data, len);
+    size_t n = final || (d->flags & TL_DECODE_UTF8_AS_IS) ? len : utf8_hold(data, len);
     if (d->flags & TL_DECODE_UTF8_AS_IS) {
       if (tl__buf_append(out, data, n))
         return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
