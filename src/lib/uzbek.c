@@ -233,31 +233,6 @@ typedef struct load_ctx {
 static tl_status add_word(void *user, const char *w, size_t n) {
   load_ctx *lc = user;
   uint32_t cps[MAXW];
-  if (lc->cyrillic_only) {
-    /* The system list (97,000 forms at every start): its words are
-     * two-byte Cyrillic letters and hyphens, lowered by the tables that
-     * letter_tables() fills (the same lowercase as tl__lower_cps, without
-     * a call per letter). Anything else takes the general path below. */
-    const tl__uz *uz = lc->uz;
-    size_t i = 0, k = 0;
-    while (i < n && k < MAXW) {
-      unsigned char b0 = (unsigned char)w[i];
-      if (b0 >= 0xD0 && b0 <= 0xD4 && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
-        uint32_t d = ((uint32_t)(b0 & 0x1F) << 6 | ((unsigned char)w[i + 1] & 0x3F)) - 0x400;
-        if (d < 0x130 && (uz->cy_flags[d] & CY_LETTER)) {
-          cps[k++] = uz->cy_lower[d];
-          i += 2;
-          continue;
-        }
-      }
-      if (b0 != '-')
-        break;
-      cps[k++] = '-';
-      i++;
-    }
-    if (i == n && k > 0)
-      return tl__trie_insert(lc->trie, cps, k, lc->value, 0);
-  }
   size_t k = tl__lower_cps(w, n, cps, MAXW, TL__TUTUQ);
   if (k == (size_t)-1 || k == 0)
     return TL_OK;
