@@ -1103,9 +1103,8 @@ static inline void word_end(word_scan *w) {
 /* 1 if line s[0..n) may need work; 0 if it is certainly left as it is.
  * This is the whole cost of clean text, so ASCII and Cyrillic (two-byte
  * sequences D0..D3) are checked inline. */
-static int line_needs_work(const norm *nm, const char *str, size_t n) {
+static int line_needs_work(unsigned f, tl_apostrophe style, const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
-  unsigned f = nm->flags;
   unsigned mask = A_CTRL | ((f & TL_NORM_NO_APOSTROPHES) ? 0 : A_APOS) |
                   ((f & TL_NORM_QUOTES) ? A_QUOTE : 0) | ((f & TL_NORM_DASHES) ? A_DASH : 0);
   int fold = !(f & TL_NORM_KEEP_SPACES), ell = (f & TL_NORM_ELLIPSIS) != 0;
@@ -1150,7 +1149,7 @@ static int line_needs_work(const norm *nm, const char *str, size_t n) {
     i += k;
     if (c == OKINA || c == TUTUQ) {
       if (!(f & TL_NORM_NO_APOSTROPHES) &&
-          (nm->style != TL_APOS_MODERN || (c == OKINA) != is_og(prev)))
+          (style != TL_APOS_MODERN || (c == OKINA) != is_og(prev)))
         return 1;
       word_end(&w); /* an apostrophe ends a word for the look-alike rules */
       prev = c;
@@ -1301,7 +1300,7 @@ static void pass_joiners(norm *nm) {
 
 /* One line, or one piece of a long line: the quick check, else the passes. */
 static tl_status normalize_piece(norm *nm, size_t p, size_t pe) {
-  if (!line_needs_work(nm, nm->text + p, pe - p)) {
+  if (!line_needs_work(nm->flags, nm->style, nm->text + p, pe - p)) {
     map_at(nm, p);
     return nm->st ? nm->st : tl__buf_append(nm->out, nm->text + p, pe - p);
   }
