@@ -1676,8 +1676,22 @@ enum {
   LW_NAMELIKE = 32,
   LW_PROPER = 64,
   LW_KEPT = 128,
-  LW_KNOWN = 256 /* spelled by the lexicons or the dictionary */
+  LW_KNOWN = 256,   /* spelled by the lexicons or the dictionary */
+  LW_NAME_SFX = 512 /* name-like before an apostrophe and Uzbek suffixes */
 };
+
+/* If w is letters, one apostrophe and then a chain of suffixes (sok from
+ * suffix_chains), the code point after the apostrophe, else 0. */
+static size_t name_apostrophe(const uint32_t *w, size_t n, const unsigned char *sok) {
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++)
+    if (w[i] == TL__TUTUQ || w[i] == TL__OKINA) {
+      if (at || i < 2 || i + 1 >= n)
+        return 0;
+      at = i + 1;
+    }
+  return at && sok[at] ? at : 0;
+}
 
 /* Does the word carry a sign of Uzbek (or Russian) spelling that English
  * names lack: oʻ gʻ ʼ, q, shch (щ), or a surname ending -ov(a) -ev(a)
@@ -2082,8 +2096,15 @@ static tl_status lat_word_uncached(const tl__uz *uz, const tl__run *run,
     for (size_t i = 0; i < nu; i++)
       if (u[i].start < stem_end)
         guess |= u[i].ambiguous;
-    if (up[0] && !uzbek_marks(uz, w, n))
+    if (up[0] && !uzbek_marks(uz, w, n)) {
       namelike = LW_NAMELIKE;
+    } else if (up[0]) {
+      /* Times'ning, Journal'da: a name (if its neighbours make it one)
+       * with Uzbek suffixes after an apostrophe. */
+      size_t at = name_apostrophe(w, n, sok);
+      if (at && !uzbek_marks(uz, w, at - 1))
+        namelike = LW_NAMELIKE | LW_NAME_SFX;
+    }
   }
   tl_status st = emit_cps(&o, out);
   if (!st && guess && run->notes) {
@@ -2151,9 +2172,32 @@ typedef struct name_toks {
   int foreign;
   int weak_start; /* t[0] starts a sentence and there is no dictionary */
   const tl__run *run; /* the run (with its notes); words see a quiet copy */
+  const tl__uz *uz;
 } name_toks;
 
 static tl_status name_runs(name_toks *nt, tl_buf *out);
+
+/* Writes the name-like word t[0..len) of kind LW_NAME_SFX as a name:
+ * Latin up to its apostrophe, the suffixes after it in Cyrillic. */
+static tl_status name_with_suffix(const tl__uz *uz, const char *t, size_t len, tl_buf *out) {
+  uint32_t w[MAXW];
+  unsigned char up[MAXW], sok[MAXW + 1];
+  size_t n = 0;
+  uint32_t prev = 0;
+  for (size_t i = 0; i < len && n < MAXW; n++) {
+    uint32_t cp;
+    i += tl__utf8_next(t + i, &cp);
+    up[n] = (unsigned char)(is_upper(cp) != 0);
+    w[n] = prev = tl__is_apostrophe(cp) ? ((prev == 'o' || prev == 'g') ? TL__OKINA : TL__TUTUQ)
+                                        : lower(cp);
+  }
+  suffix_chains(&uz->suf_lat, uz->suf_dfa, w, 1, n, sok);
+  size_t at = name_apostrophe(w, n, sok);
+  if (!at) /* (cannot happen: lat_word_uncached found it so) */
+    return tl__buf_append(out, t, len);
+  int g;
+  return kept_suffixed(uz, t, w, up, n, at, out, &g);
+}
 
 static tl_status lat_word_rec(const tl__uz *uz, const tl__run *run, size_t start,
                               size_t len, tl_buf *out, name_toks *nt) {
@@ -2243,9 +2287,12 @@ static tl_status name_runs(name_toks *nt, tl_buf *out) {
   for (size_t i = 0; i < n && !st; i++) {
     size_t o = nt->t[i].out - base;
     st = tl__buf_append(out, tail.data + pos, o - pos);
-    if (!st)
-      st = keep[i] ? tl__buf_append(out, run->text + nt->t[i].in, nt->t[i].in_len)
-                   : tl__buf_append(out, tail.data + o, nt->t[i].out_len);
+    if (!st && !keep[i])
+      st = tl__buf_append(out, tail.data + o, nt->t[i].out_len);
+    else if (!st && !(nt->t[i].kind & LW_NAME_SFX))
+      st = tl__buf_append(out, run->text + nt->t[i].in, nt->t[i].in_len);
+    else if (!st)
+      st = name_with_suffix(nt->uz, run->text + nt->t[i].in, nt->t[i].in_len, out);
     pos = o + nt->t[i].out_len;
   }
   if (!st)
@@ -2450,6 +2497,7 @@ static tl_status lat_span(const tl__uz *uz, const tl__run *run, size_t from,
   nt.foreign = 0;
   nt.weak_start = !uz->have_dict;
   nt.run = run;
+  nt.uz = uz;
   tl__run quiet = *run;
   quiet.notes = NULL;
   const tl__run *wrun = &quiet;
