@@ -981,6 +981,31 @@ static size_t latin_width(const uint32_t *c, size_t n, size_t i) {
 typedef tl_status (*plain_fn)(const tl__uz *uz, const tl__run *run, size_t start,
                               size_t len, tl_buf *out, void *arg);
 
+/* Too long to be one word: the pieces between the invisible characters
+ * are converted as words of their own (none holds an invisible, so fn does
+ * not come back here) and the invisibles copied between them. */
+static tl_status split_at_invisibles(const tl__uz *uz, const tl__run *run, size_t start,
+                                     size_t len, plain_fn fn, void *arg, tl_buf *out) {
+  const char *t = run->text + start;
+  tl_status st = TL_OK;
+  size_t a = 0;
+  for (size_t i = 0; i < len && !st;) {
+    uint32_t cp;
+    size_t k = tl__utf8_next(t + i, &cp);
+    if (in_word_invisible(cp)) {
+      if (i > a)
+        st = fn(uz, run, start + a, i - a, out, arg);
+      if (!st)
+        st = tl__buf_append(out, t + i, k);
+      a = i + k;
+    }
+    i += k;
+  }
+  if (!st && len > a)
+    st = fn(uz, run, start + a, len - a, out, arg);
+  return st;
+}
+
 /* Converts a word with invisible characters inside: they are taken out for
  * the conversion (so that the lexicons see re\u00ADeksport as reeksport)
  * and put back where they stood. The two scripts are aligned letter by
@@ -997,11 +1022,13 @@ static tl_status with_invisibles(const tl__uz *uz, const tl__run *run, size_t st
   for (size_t i = 0; i < len;) {
     uint32_t cp;
     size_t k = tl__utf8_next(t + i, &cp);
-    if (in_word_invisible(cp) && ninv < MAXW) {
+    if (in_word_invisible(cp)) {
+      if (ninv == MAXW)
+        return split_at_invisibles(uz, run, start, len, fn, arg, out);
       inv_at[ninv] = ns, inv_off[ninv] = i, inv_len[ninv] = k, ninv++;
     } else {
       if (nc + k > sizeof clean || ns == MAXW * 2)
-        return fn(uz, run, start, len, out, arg); /* too long for a word */
+        return split_at_invisibles(uz, run, start, len, fn, arg, out);
       memcpy(clean + nc, t + i, k);
       nc += k;
       src[ns++] = lower(cp);
