@@ -33,8 +33,10 @@ size_t tl__word_skeleton(const char *fold, size_t n, char out[8]);
 
 /* The keys of a text (already in Latin script where possible): sorted,
  * without duplicates, appended to a malloc'd array. Returns the count, or
- * (size_t)-1 when out of memory. */
-size_t tl__text_keys(const char *s, size_t n, uint32_t **keys);
+ * (size_t)-1 when out of memory. With TL__KEYS_UZ the text is Uzbek and
+ * each word's stem (suffixes stripped) is a key too. */
+#define TL__KEYS_UZ 1u
+size_t tl__text_keys(const char *s, size_t n, unsigned flags, uint32_t **keys);
 
 /* Key type of a key. */
 static inline unsigned tl__key_type(uint32_t k) { return k >> 30; }

@@ -35,8 +35,8 @@ static void test_keys(void) {
   CHECK_STR(skel("Malginov"), skel("Малгиновым"));
   /* Numbers: thousands separators and decimal commas. */
   uint32_t *a, *b;
-  size_t na = tl__text_keys("1 200 va 3,5", 12, &a);
-  size_t nb = tl__text_keys("1,200 and 3.5", 13, &b);
+  size_t na = tl__text_keys("1 200 va 3,5", 12, 0, &a);
+  size_t nb = tl__text_keys("1,200 and 3.5", 13, 0, &b);
   CHECK_INT(2, na);
   CHECK(nb >= 2);
   size_t shared = 0;
@@ -46,8 +46,8 @@ static void test_keys(void) {
   CHECK_INT(2, shared);
   free(a);
   free(b);
-  na = tl__text_keys("см. https://www.example.uz/a.", 31, &a);
-  nb = tl__text_keys("see http://example.uz/a", 23, &b);
+  na = tl__text_keys("см. https://www.example.uz/a.", 31, 0, &a);
+  nb = tl__text_keys("see http://example.uz/a", 23, 0, &b);
   shared = 0;
   for (size_t i = 0; i < na; i++)
     for (size_t j = 0; j < nb; j++)
@@ -60,7 +60,7 @@ static void test_keys(void) {
 /* Does the key set of a contain, as a variant, a word key of b? */
 static int variant_meets(const char *a, const char *b) {
   uint32_t *ka, *kb;
-  size_t na = tl__text_keys(a, strlen(a), &ka), nb = tl__text_keys(b, strlen(b), &kb);
+  size_t na = tl__text_keys(a, strlen(a), 0, &ka), nb = tl__text_keys(b, strlen(b), 0, &kb);
   int hit = 0;
   for (size_t i = 0; i < na; i++)
     for (size_t j = 0; j < nb; j++)
@@ -82,6 +82,39 @@ static void test_variants(void) {
   CHECK(variant_meets("votes", "vote"));
   /* A variant is no content of its own: no variant where nothing differs. */
   CHECK(!variant_meets("Malginov", "Малгинов"));
+}
+
+/* Do the keys of a (flags fa) and b (flags fb) meet, of the given type? */
+static int keys_meet(const char *a, unsigned fa, const char *b, unsigned fb, unsigned type) {
+  uint32_t *ka, *kb;
+  size_t na = tl__text_keys(a, strlen(a), fa, &ka), nb = tl__text_keys(b, strlen(b), fb, &kb);
+  int hit = 0;
+  for (size_t i = 0; i < na; i++)
+    for (size_t j = 0; j < nb; j++)
+      hit |= ka[i] == kb[j] && tl__key_type(ka[i]) == type;
+  free(ka);
+  free(kb);
+  return hit;
+}
+
+static void test_stems_and_marks(void) {
+  /* Uzbek words are keyed by their stem: suffixed forms meet the
+   * dictionary form that a lexicon entry names (ovoz - vote). */
+  CHECK(keys_meet("ovozlarni", TL__KEYS_UZ, "ovoz", TL__KEYS_UZ, TL__KEY_WORD));
+  CHECK(!keys_meet("ovozlarni", 0, "ovoz", 0, TL__KEY_WORD));
+  CHECK(keys_meet("Toshkentdagi", TL__KEYS_UZ, "Тошкент", TL__KEYS_UZ, TL__KEY_WORD));
+  /* ... only suffixes it knows, down to four letters: bilan (with) is not
+   * bil (know) + an. */
+  CHECK(!keys_meet("bilan", TL__KEYS_UZ, "bilmoq", TL__KEYS_UZ, TL__KEY_WORD));
+  /* A word of fewer than two consonants still has a key (yil, year). */
+  CHECK(keys_meet("yil", TL__KEYS_UZ, "Yil", 0, TL__KEY_WORD));
+  CHECK(!keys_meet("yil", TL__KEYS_UZ, "oy", 0, TL__KEY_WORD));
+  /* Punctuation that translations keep: a question meets a question, a
+   * sentence of direct speech another, a colon in a URL is no colon. */
+  CHECK(keys_meet("Kim keldi?", TL__KEYS_UZ, "Кто пришёл?", 0, TL__KEY_URL));
+  CHECK(!keys_meet("Kim keldi.", TL__KEYS_UZ, "Кто пришёл?", 0, TL__KEY_URL));
+  CHECK(keys_meet("«Biz tayyormiz», dedi u.", TL__KEYS_UZ, "“We are ready,” he said.", 0, TL__KEY_URL));
+  CHECK(!keys_meet("see https://a.uz", 0, "Note: this", 0, TL__KEY_URL));
 }
 
 static void test_diff(void) {
@@ -346,6 +379,7 @@ int main(void) {
   tl_ctx_new(&ctx);
   test_keys();
   test_variants();
+  test_stems_and_marks();
   test_number_anchor();
   test_diff();
   test_drift();
