@@ -235,13 +235,14 @@ static uint32_t short_key(const char *fold, size_t fl) {
   return make_key(TL__KEY_WORD, fold, fl) ^ 0x15A5A5A5u;
 }
 
-/* Uzbek adds its grammar as suffixes (yil-da, ayt-di, ayt-gan-i, saylov-
- * lar-ning), and a consonant skeleton of four letters keeps them when the
- * stem is short. On Uzbek text and on the Uzbek column of the lexicons a
- * word is keyed by its stem: the longest known suffix is stripped again
- * and again while four letters are left, so that "aytmoq - said" meets
- * aytdi and aytgan, and "yil - year" meets yilda. Suffixes as fold_word
- * spells them (apostrophes dropped). */
+/* Uzbek adds its grammar as suffixes (ovoz-lar-ni, saylov-lar-da, ishon-
+ * gan-i), and a consonant skeleton of four letters keeps them when the stem
+ * is short. On Uzbek text and on the Uzbek column of the lexicons a word is
+ * keyed by its stem: the longest known suffix is stripped again and again
+ * while four letters are left, so that "ovoz - vote" meets ovozlarni.
+ * Shorter stems stay whole: three-letter stems (ayt-, ber-, qil-) meet far
+ * too many unrelated words. Suffixes as fold_word spells them (apostrophes
+ * dropped). */
 static const char *const uz_suffixes[] = {
     "larining", "laridan", "laridagi", "ishicha", "ayotgan", "lardan", "larini",
     "larning", "lariga", "larida", "ganlar", "ganini", "ganligi", "moqchi", "moqda",
