@@ -419,9 +419,53 @@ static int keep_together(const char *p, size_t end, const tl__abbrevs *ab) {
   return 0;
 }
 
+/* ICU takes int32_t lengths and the break iterator wants the whole text as
+ * UTF-16 plus an offset map (10 bytes a character here): a paragraph is cut
+ * into pieces of at most this many bytes, each segmented on its own. A cut
+ * falls after the last sentence end (". ", "? ", "! " and the like) before
+ * the limit, else after the last space, else at a character boundary, so
+ * that only a paragraph of over a megabyte without a sentence end can have
+ * a sentence split in two. */
+#define SEG_PIECE ((size_t)1 << 20)
+
+static size_t piece_end(const char *p, size_t len) {
+  if (len <= SEG_PIECE)
+    return len;
+  size_t space = 0;
+  for (size_t i = SEG_PIECE; i > SEG_PIECE / 2; i--) {
+    if (p[i - 1] != ' ')
+      continue;
+    if (!space)
+      space = i;
+    if (i >= 2 && strchr(".?!", p[i - 2]))
+      return i;
+  }
+  if (space)
+    return space;
+  size_t i = SEG_PIECE;
+  while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80)
+    i--; /* not inside a UTF-8 sequence */
+  return i ? i : SEG_PIECE;
+}
+
+static tl_status split_piece(builder *b, UBreakIterator *bi, size_t off,
+                             size_t len, size_t para, const tl__abbrevs *ab);
+
 /* Splits the paragraph text[off..off+len) into sentences. */
 static tl_status split_para(builder *b, UBreakIterator *bi, size_t off,
                             size_t len, size_t para, const tl__abbrevs *ab) {
+  tl_status st = TL_OK;
+  while (len > 0 && !st) {
+    size_t k = piece_end(b->text.data + off, len);
+    st = split_piece(b, bi, off, k, para, ab);
+    off += k;
+    len -= k;
+  }
+  return st;
+}
+
+static tl_status split_piece(builder *b, UBreakIterator *bi, size_t off,
+                             size_t len, size_t para, const tl__abbrevs *ab) {
   const char *p = b->text.data + off;
   UErrorCode ec = U_ZERO_ERROR;
   int32_t ulen = 0;

@@ -108,6 +108,44 @@ static void test_invalid(void) {
   tl_ctx_free(ctx);
 }
 
+/* A paragraph of over a megabyte is segmented in pieces (ICU lengths are
+ * 32-bit, and its offset map would take ten bytes a character): no
+ * sentence is cut where the paragraph has sentence ends, and nothing is
+ * lost where it has none. */
+static void test_huge_paragraph(void) {
+  tl_ctx *ctx = NULL;
+  tl_ctx_new(&ctx);
+  const char *unit = "Abc def ghi. ";
+  size_t reps = 100000, ul = strlen(unit);
+  char *t = malloc(2000000); /* both texts below */
+  for (size_t i = 0; i < reps; i++)
+    memcpy(t + i * ul, unit, ul);
+  t[reps * ul - 1] = '\0'; /* no trailing space */
+  tl__doc d;
+  CHECK_INT(TL_OK, tl__doc_build(ctx, t, strlen(t), 0, NULL, &d));
+  CHECK_INT(reps, d.n);
+  CHECK_INT(1, d.npara);
+  size_t whole = 0;
+  for (size_t i = 0; i < d.n; i++)
+    whole += d.sents[i].len == ul - 1 && memcmp(d.text + d.sents[i].off, unit, ul - 1) == 0;
+  CHECK_INT(reps, whole);
+  tl__doc_free(&d);
+  /* No sentence end at all: cut at spaces, every word kept. */
+  reps = 600000;
+  for (size_t i = 0; i < reps; i++)
+    memcpy(t + i * 3, "ab ", 3);
+  t[reps * 3 - 1] = '\0';
+  CHECK_INT(TL_OK, tl__doc_build(ctx, t, strlen(t), 0, NULL, &d));
+  CHECK(d.n >= 2);
+  size_t words = 0;
+  for (size_t i = 0; i < d.n; i++)
+    words += (d.sents[i].len + 1) / 3;
+  CHECK_INT(reps, words);
+  tl__doc_free(&d);
+  free(t);
+  tl_ctx_free(ctx);
+}
+
 int main(void) {
   test_abbreviations();
   test_initials();
@@ -116,5 +154,6 @@ int main(void) {
   test_segmented();
   test_markup();
   test_invalid();
+  test_huge_paragraph();
   return check_done();
 }
