@@ -54,9 +54,9 @@ static void usage(FILE *fp) {
 }
 
 enum { N_KINDS = 16 };
-/* One printed change, held until its line is complete so that the changes
- * of a line come out in column order (the library reports them rule by
- * rule). */
+/* One printed change, held until the library has worked its line (or the
+ * 64 KB piece of a long line) so that the changes of a line come out in
+ * column order (the library reports them rule by rule). */
 typedef struct held {
   size_t col;
   char *text;
@@ -198,6 +198,10 @@ static int pipe_on(tl_ctx *ctx, pipeline *p, const char *text, size_t len, cli_o
     flush_held(rep);
     return cli_lib_error(p->name, st, ctx);
   }
+  /* A write works whole lines, or whole 64 KB pieces of a long line, whose
+   * columns all come before those of the rest of the line: printing what
+   * is held keeps the column order and bounds the memory on a huge line. */
+  flush_held(rep);
   if (!p->write_out) {
     tl_buf_clear(&p->clean);
     return 0;
