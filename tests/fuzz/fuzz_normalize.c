@@ -4,8 +4,10 @@
  * TL_NORM_REPLACE, a success whose output is valid UTF-8; every reported
  * change lies inside the input (the library does not promise their order:
  * the command sorts them), with a position and a valid 'after' string;
- * and normalizing the output of valid input again (same options) changes
- * nothing. */
+ * normalizing the output of valid input again (same options) changes
+ * nothing; and the stream (tl_normalize_stream_*), fed the same input in
+ * chunks whose sizes come from the input itself, gives the same status,
+ * output and number of changes as the whole-text call. */
 #include "fuzz.h"
 
 static tl_ctx *ctx;
@@ -22,6 +24,30 @@ static void on_change(void *user, const tl_change *c) {
   if (!c->kind || !c->line || !c->column) fuzz_fail("a change lacks its kind or position", NULL, 0, NULL, 0);
   fuzz_check_utf8("change: 'after' is not valid UTF-8", c->after, strlen(c->after));
   ch->count++;
+}
+
+static void count_change(void *user, const tl_change *c) {
+  (void)c;
+  ++*(size_t *)user;
+}
+
+/* The whole input through a stream, in chunks of 1..64 bytes taken in turn
+ * from the input's own bytes; returns the status of the first failure. */
+static tl_status stream_all(const tl_normalize_options *o, const char *in, size_t n,
+                            tl_buf *out, size_t *count) {
+  tl_normalize_stream *s = NULL;
+  tl_status st = tl_normalize_stream_new(ctx, o, count_change, count, &s);
+  for (size_t i = 0, k = 0; st == TL_OK && i < n; k++) {
+    size_t c = 1 + (unsigned char)in[k % n] % 64;
+    if (c > n - i)
+      c = n - i;
+    st = tl_normalize_stream_write(s, in + i, c, out);
+    i += c;
+  }
+  if (st == TL_OK)
+    st = tl_normalize_stream_finish(s, out);
+  tl_normalize_stream_free(s);
+  return st;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -45,11 +71,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!valid && !(o.flags & TL_NORM_REPLACE)) {
     if (st != TL_EUTF8) fuzz_fail_status("invalid UTF-8 not reported", st, ctx);
     if (out.len) fuzz_fail("tl_normalize failed but appended output", out.data, out.len, NULL, 0);
+    tl_buf streamed = TL_BUF_INIT;
+    size_t scount = 0;
+    if (stream_all(&o, in, n, &streamed, &scount) != TL_EUTF8)
+      fuzz_fail("the stream did not report the invalid UTF-8", NULL, 0, NULL, 0);
+    tl_buf_free(&streamed);
     tl_buf_free(&out);
     return 0;
   }
   if (st != TL_OK) fuzz_fail_status("tl_normalize", st, ctx);
   fuzz_check_utf8("normalized output is not valid UTF-8", out.data, out.len);
+
+  tl_buf streamed = TL_BUF_INIT;
+  size_t scount = 0;
+  tl_status ss = stream_all(&o, in, n, &streamed, &scount);
+  if (ss != TL_OK) fuzz_fail_status("tl_normalize_stream", ss, ctx);
+  if (streamed.len != out.len || memcmp(streamed.data ? streamed.data : "", out.data ? out.data : "", out.len))
+    fuzz_fail("the stream's output differs from tl_normalize's", out.data, out.len,
+              streamed.data, streamed.len);
+  if (scount != ch.count)
+    fuzz_fail("the stream reports another number of changes", NULL, 0, NULL, 0);
+  tl_buf_free(&streamed);
 
   /* Idempotence is asked of valid input only: after TL_NORM_REPLACE the
    * second pass sees U+FFFD where the first saw a raw byte, and the word
