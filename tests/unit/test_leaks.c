@@ -278,6 +278,57 @@ static void on_change(void *user, const tl_change *c) {
   (void)user;
   (void)c;
 }
+/* The three streams of a pipeline, CP1251 in, normalized, CP1251 out, fed
+ * in 5-byte chunks: every object and the buffers they hold are freed. */
+static tl_status streams_run(void) {
+  static const char in[] = "\xCE\xED \xF1\xEA\xE0\xE7\xE0\xEB: \"\xCF\xF0\xE8\xE2\xE5\xF2\" - "
+                           "\xE8 \xF3\xF8\xB8\xEB...\r\n\xC4\xE0.\n"; /* Он сказал: "Привет" - и ушёл... */
+  tl_normalize_options o;
+  tl_normalize_options_init(&o);
+  o.flags |= TL_NORM_QUOTES | TL_NORM_DASHES;
+  tl_decoder *d = NULL;
+  tl_normalize_stream *n = NULL;
+  tl_encoder *e = NULL;
+  tl_buf a = TL_BUF_INIT, b = TL_BUF_INIT, c = TL_BUF_INIT;
+  tl_status st = tl_decoder_new(ctx, TL_ENC_CP1251, 0, &d);
+  if (!st)
+    st = tl_normalize_stream_new(ctx, &o, on_change, NULL, &n);
+  if (!st)
+    st = tl_encoder_new(ctx, TL_ENC_CP1251, &e);
+  size_t len = sizeof in - 1;
+  for (size_t i = 0, k; !st && i < len; i += k) {
+    k = len - i < 5 ? len - i : 5;
+    size_t a0 = a.len, b0 = b.len;
+    st = tl_decoder_write(d, in + i, k, &a);
+    if (!st)
+      st = tl_normalize_stream_write(n, a.data ? a.data + a0 : "", a.len - a0, &b);
+    if (!st)
+      st = tl_encoder_write(e, b.data ? b.data + b0 : "", b.len - b0, &c);
+  }
+  size_t a0 = a.len;
+  if (!st)
+    st = tl_decoder_finish(d, &a);
+  size_t b0 = b.len;
+  if (!st)
+    st = tl_normalize_stream_write(n, a.data ? a.data + a0 : "", a.len - a0, &b);
+  if (!st)
+    st = tl_normalize_stream_finish(n, &b);
+  if (!st)
+    st = tl_encoder_write(e, b.data ? b.data + b0 : "", b.len - b0, &c);
+  if (!st)
+    st = tl_encoder_finish(e, &c);
+  if (!st)
+    keep(c.data, c.len);
+  tl_decoder_free(d);
+  tl_normalize_stream_free(n);
+  tl_encoder_free(e);
+  tl_buf_free(&a);
+  tl_buf_free(&b);
+  tl_buf_free(&c);
+  return st;
+}
+static int step_streams(void) { return ok(streams_run()); }
+
 static tl_status op_normalize(void) {
   tl_normalize_options o;
   tl_normalize_options_init(&o);
@@ -499,6 +550,7 @@ int main(void) {
   run("tl_stream", step_stream, N_CHEAP, 1 * MIB);
   run("tl_convert invalid UTF-8", step_convert_bad, N_CHEAP, 1 * MIB);
   run("tl_normalize", step_normalize, N_CHEAP, 1 * MIB);
+  run("tl_decoder, tl_normalize_stream, tl_encoder", step_streams, N_CHEAP, 1 * MIB);
   /* ~2 ms a run (it reads the newsroom lists): 1,000 runs, so 1 KiB. */
   run("tl_speller (no dictionary)", step_speller, N_CHEAP / 10, 1 * MIB);
   run("tl_alignment", step_alignment, N_CHEAP / 5, 1 * MIB);
@@ -517,6 +569,7 @@ int main(void) {
   inject("tl_converter uz-Latn->uz-Cyrl", op_cv_l2c, 40, 1);
   inject("tl_stream", op_stream, 300, 1);
   inject("tl_normalize", op_normalize, 300, 1);
+  inject("tl_decoder, tl_normalize_stream, tl_encoder", streams_run, 300, 1);
   inject("tl_detect_paragraphs", op_detect, 300, 1);
   inject("tl_decode, tl_encode", op_encodings, 300, 1);
   inject("tl_json_convert_fields", op_json, 300, 1);
