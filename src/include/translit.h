@@ -762,7 +762,11 @@ TL_API tl_status tl_batch_run(tl_ctx *ctx, const tl_batch_options *opts,
  *    fields, tl_align, tl_speller_check) keep input and output in memory,
  *    about 2-3 times the input; tl_stream_* converts in constant memory
  *    whatever the line length (a line is worked in 64 KB pieces cut at a
- *    space, or anywhere after 1 MB without one).
+ *    space, or anywhere after 1 MB without one). tl_normalize_stream_*,
+ *    tl_decoder_* and tl_encoder_* work in constant memory too (the line
+ *    being read, 64 KB pieces of a longer one, about 1 KB of the paragraph;
+ *    the decoder's detection holds 64 KiB + 1 bytes). tl_align segments a
+ *    paragraph of over 1 MB in pieces cut after a sentence end.
  *  - Nesting: the markup scanner (HTML, Markdown) has no stack: any depth of
  *    nested or unclosed elements, comments and attributes costs the same.
  *    JSON deeper than 512 levels fails with TL_ELIMIT; at most 64 field
