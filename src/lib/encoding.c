@@ -837,7 +837,7 @@ static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int fi
     }
     *used += n;
     d->off += n;
-    if (!(d->flags & TL_DECODE_UTF8_AS_IS))
+    if (!(d->flags & TL_DECODE_UTF8_AS_IS) && out->len > start)
       advance_fast(&d->line, &d->col, out->data + start, out->len - start);
     return TL_OK;
   }
@@ -881,7 +881,8 @@ static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int fi
   size_t k = (size_t)(in - data);
   *used += k;
   d->off += k;
-  advance_fast(&d->line, &d->col, out->data + start, out->len - start);
+  if (out->len > start) /* out->data may still be NULL */
+    advance_fast(&d->line, &d->col, out->data + start, out->len - start);
   return TL_OK;
 }
 
