@@ -224,23 +224,6 @@ typedef struct span_ctx {
   size_t offset, line, column; /* of the next span */
 } span_ctx;
 
-/* tl__utf8_advance(), fast: line ends found with memchr, and only the
- * last line's characters counted. */
-static void advance_fast(size_t *line, size_t *column, const char *t, size_t n) {
-  const char *p = t, *end = t + n, *last = NULL;
-  while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-    ++*line;
-    last = ++p;
-  }
-  if (last) {
-    *column = 1;
-    t = last;
-  }
-  for (; t < end; t++)
-    *column += ((unsigned char)*t & 0xC0) != 0x80;
-}
-
-
 static tl_status on_span(void *user, const char *text, size_t n, int convert) {
   span_ctx *sc = user;
   tl_stream *s = sc->s;
@@ -318,7 +301,7 @@ static tl_status process(tl_stream *s, const char *p, size_t n) {
     s->line = sc.line;
     s->column = sc.column;
   } else {
-    advance_fast(&s->line, &s->column, text, n);
+    tl__utf8_advance(&s->line, &s->column, text, n);
   }
   return TL_OK;
 }

@@ -685,25 +685,6 @@ tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text, size_t len,
 
 /* --------------------------------------------------------------- streams */
 
-/* tl__utf8_advance over t[0..n), with the line ends found by memchr: the
- * streams carry the position of their output for the messages of errors
- * that come later. */
-static void advance_fast(size_t *line, size_t *column, const char *t, size_t n) {
-  if (!n)
-    return;
-  const char *p = t, *end = t + n, *last = NULL;
-  while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-    ++*line;
-    last = ++p;
-  }
-  if (last) {
-    *column = 1;
-    t = last;
-  }
-  for (; t < end; t++)
-    *column += ((unsigned char)*t & 0xC0) != 0x80;
-}
-
 /* A stream that failed stays failed: its later calls give the first
  * failure again, on ctx too. */
 static tl_status stay_failed(tl_ctx *ctx, tl_ctx *failure, tl_status st) {
@@ -838,7 +819,7 @@ static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int fi
     *used += n;
     d->off += n;
     if (!(d->flags & TL_DECODE_UTF8_AS_IS) && out->len > start)
-      advance_fast(&d->line, &d->col, out->data + start, out->len - start);
+      tl__utf8_advance(&d->line, &d->col, out->data + start, out->len - start);
     return TL_OK;
   }
   if (d->cd == (iconv_t)-1) {
@@ -882,7 +863,7 @@ static tl_status decode_part(tl_decoder *d, const char *data, size_t len, int fi
   *used += k;
   d->off += k;
   if (out->len > start) /* out->data may still be NULL */
-    advance_fast(&d->line, &d->col, out->data + start, out->len - start);
+    tl__utf8_advance(&d->line, &d->col, out->data + start, out->len - start);
   return TL_OK;
 }
 
@@ -903,7 +884,7 @@ static tl_status pass_ascii(tl_decoder *d, tl_buf *out) {
     h++;
   if (tl__buf_append(out, d->pend.data, h))
     return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
-  advance_fast(&d->line, &d->col, d->pend.data, h);
+  tl__utf8_advance(&d->line, &d->col, d->pend.data, h);
   pend_drop(d, h);
   d->state = d->pend.len ? DEC_WINDOW : DEC_ASCII;
   return TL_OK;
@@ -918,7 +899,7 @@ static tl_status decoder_feed(tl_decoder *d, const char *p, size_t n, int final,
       h++;
     if (tl__buf_append(out, p, h))
       return tl__fail(d->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory");
-    advance_fast(&d->line, &d->col, p, h);
+    tl__utf8_advance(&d->line, &d->col, p, h);
     d->off += h;
     p += h;
     n -= h;
@@ -1090,7 +1071,7 @@ static tl_status encode_part(tl_encoder *e, const char *text, size_t len, int fi
                          tl_encoding_name(e->enc), (unsigned)cp, (int)k, in, e->off + off);
     }
   }
-  advance_fast(&e->line, &e->col, text, n);
+  tl__utf8_advance(&e->line, &e->col, text, n);
   e->off += n;
   *used = n;
   return TL_OK;

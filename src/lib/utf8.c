@@ -143,13 +143,21 @@ int tl__utf8_valid(const char *str, size_t n, size_t *bad) {
 }
 
 void tl__utf8_advance(size_t *line, size_t *column, const char *t, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)t[i];
-    if (c == '\n')
-      ++*line, *column = 1;
-    else if ((c & 0xC0) != 0x80)
-      ++*column;
+  /* Line ends found with memchr, and only the last line's characters
+   * counted: the streams carry their position over every byte they write. */
+  if (!n)
+    return;
+  const char *p = t, *end = t + n, *last = NULL;
+  while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    ++*line;
+    last = ++p;
   }
+  if (last) {
+    *column = 1;
+    t = last;
+  }
+  for (; t < end; t++)
+    *column += ((unsigned char)*t & 0xC0) != 0x80;
 }
 
 size_t tl__utf8_complete_prefix(const char *s, size_t n) {
