@@ -241,9 +241,7 @@ tl_status tl__batch_decode(tl_ctx *ctx, const char *encoding, int replace,
   size_t mark = out->len;
   tl_status st = tl_decode(ctx, NULL, enc, data, len, 0, out);
   if (st) {
-    out->len = mark;
-    if (out->data)
-      out->data[mark] = '\0';
+    tl__buf_truncate(out, mark);
   }
   return st;
 }

@@ -24,6 +24,12 @@ void tl_buf_clear(tl_buf *buf) {
     buf->data[0] = '\0';
 }
 
+void tl__buf_truncate(tl_buf *b, size_t len) {
+  b->len = len;
+  if (b->data)
+    b->data[len] = '\0';
+}
+
 tl_status tl__buf_reserve(tl_buf *b, size_t n) {
   if (b->len + n + 1 <= b->cap && b->data)
     return TL_OK;

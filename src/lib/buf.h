@@ -22,6 +22,9 @@ static inline tl_status tl__buf_append(tl_buf *b, const char *s, size_t n) {
   }
   return tl__buf_append_slow(b, s, n);
 }
+/* Cuts b back to its first len bytes (len <= b->len): what a failed call
+ * appended is dropped, and b stays NUL-terminated. */
+void tl__buf_truncate(tl_buf *b, size_t len);
 tl_status tl__buf_puts(tl_buf *b, const char *s);
 tl_status tl__buf_putc(tl_buf *b, char c);
 /* Appends code point cp as UTF-8. */

@@ -344,14 +344,7 @@ static tl_status drain(tl_stream *s, tl_buf *out, size_t from, int final) {
  * again and buffer nothing more, so a caller that goes on writing after an
  * error cannot make it grow. */
 static tl_status stream_failed(tl_stream *s, tl_status st) {
-  if (!s->failure.status) {
-    if (s->ctx)
-      s->failure = *s->ctx;
-    s->failure.status = st;
-  } else if (s->ctx) {
-    *s->ctx = s->failure;
-  }
-  return s->failure.status;
+  return tl__stay_failed(s->ctx, &s->failure, st);
 }
 
 tl_status tl_stream_write(tl_stream *s, const char *chunk, size_t len,

@@ -536,13 +536,6 @@ static size_t unit_size(tl_encoding enc) {
   }
 }
 
-/* Drops what a failed tl_decode appended. */
-static void decode_undo(tl_buf *out, size_t mark) {
-  out->len = mark;
-  if (out->data)
-    out->data[mark] = '\0';
-}
-
 tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
                     const char *data, size_t len, unsigned flags, tl_buf *out) {
   if (n_replaced)
@@ -561,7 +554,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
     if (!st)
       tl__ok(ctx);
     else
-      decode_undo(out, mark);
+      tl__buf_truncate(out, mark);
     return st;
   }
   const char *name = iconv_name(enc);
@@ -597,7 +590,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
       st = fail_position(ctx, TL_EENCODING, bom + off, out, start, 1, 1,
                          tl_encoding_name(enc), (unsigned char)*in);
       iconv_close(cd);
-      decode_undo(out, mark);
+      tl__buf_truncate(out, mark);
       return st;
     }
     if ((st = tl__buf_put_cp(out, 0xFFFD)))
@@ -611,7 +604,7 @@ tl_status tl_decode(tl_ctx *ctx, size_t *n_replaced, tl_encoding enc,
   }
   iconv_close(cd);
   if (st) {
-    decode_undo(out, mark);
+    tl__buf_truncate(out, mark);
     return tl__fail(ctx, st, TL_NO_OFFSET, "out of memory");
   }
   if (!out->data && tl__buf_reserve(out, 0))
@@ -684,26 +677,6 @@ tl_status tl_encode(tl_ctx *ctx, tl_encoding enc, const char *text, size_t len,
 }
 
 /* --------------------------------------------------------------- streams */
-
-/* A stream that failed stays failed: its later calls give the first
- * failure again, on ctx too. */
-static tl_status stay_failed(tl_ctx *ctx, tl_ctx *failure, tl_status st) {
-  if (!failure->status) {
-    if (ctx)
-      *failure = *ctx;
-    failure->status = st;
-  } else if (ctx) {
-    *ctx = *failure;
-  }
-  return failure->status;
-}
-
-/* Drops what a failed call appended. */
-static void out_undo(tl_buf *out, size_t mark) {
-  out->len = mark;
-  if (out->data)
-    out->data[mark] = '\0';
-}
 
 enum { DEC_HEAD, DEC_ASCII, DEC_WINDOW, DEC_READY };
 
@@ -958,15 +931,15 @@ static tl_status decoder_call(tl_decoder *d, const char *chunk, size_t len, tl_b
   if (!d || !out || (!chunk && len))
     return tl__fail(d ? d->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "tl_decoder: NULL argument");
   if (d->failure.status)
-    return stay_failed(d->ctx, &d->failure, d->failure.status);
+    return tl__stay_failed(d->ctx, &d->failure, d->failure.status);
   if (d->finished)
     return tl__fail(d->ctx, TL_EINVAL, TL_NO_OFFSET,
                     "tl_decoder: written after tl_decoder_finish");
   size_t mark = out->len;
   tl_status st = decoder_feed(d, chunk ? chunk : "", len, final, out);
   if (st) {
-    out_undo(out, mark);
-    return stay_failed(d->ctx, &d->failure, st);
+    tl__buf_truncate(out, mark);
+    return tl__stay_failed(d->ctx, &d->failure, st);
   }
   if (final)
     d->finished = 1;
@@ -1109,18 +1082,18 @@ static tl_status encoder_call(tl_encoder *e, const char *text, size_t len, tl_bu
   if (!e || !out || (!text && len))
     return tl__fail(e ? e->ctx : NULL, TL_EINVAL, TL_NO_OFFSET, "tl_encoder: NULL argument");
   if (e->failure.status)
-    return stay_failed(e->ctx, &e->failure, e->failure.status);
+    return tl__stay_failed(e->ctx, &e->failure, e->failure.status);
   if (e->finished)
     return tl__fail(e->ctx, TL_EINVAL, TL_NO_OFFSET,
                     "tl_encoder: written after tl_encoder_finish");
   size_t mark = out->len;
   tl_status st = encoder_feed(e, text ? text : "", len, final, out);
   if (st) {
-    out_undo(out, mark);
-    return stay_failed(e->ctx, &e->failure, st);
+    tl__buf_truncate(out, mark);
+    return tl__stay_failed(e->ctx, &e->failure, st);
   }
   if (!out->data && tl__buf_reserve(out, 0)) /* the buffer promise */
-    return stay_failed(e->ctx, &e->failure,
+    return tl__stay_failed(e->ctx, &e->failure,
                        tl__fail(e->ctx, TL_ENOMEM, TL_NO_OFFSET, "out of memory"));
   if (final)
     e->finished = 1;

@@ -97,3 +97,14 @@ void tl__ok(tl_ctx *ctx) {
   ctx->line = ctx->column = 0;
   ctx->message[0] = '\0';
 }
+
+tl_status tl__stay_failed(tl_ctx *ctx, tl_ctx *failure, tl_status st) {
+  if (!failure->status) {
+    if (ctx)
+      *failure = *ctx;
+    failure->status = st;
+  } else if (ctx) {
+    *ctx = *failure;
+  }
+  return failure->status;
+}

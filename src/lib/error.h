@@ -29,6 +29,11 @@ tl_status tl__fail_at(tl_ctx *ctx, tl_status status, size_t offset,
 #endif
     ;
 
+/* A stream that failed stays failed: the first call to fail keeps its status
+ * st and ctx's message in *failure; every later call (which passes
+ * failure->status) gets them back, on ctx too. Returns the kept status. */
+tl_status tl__stay_failed(tl_ctx *ctx, tl_ctx *failure, tl_status st);
+
 /* Marks the last call as a success. */
 void tl__ok(tl_ctx *ctx);
 

@@ -598,9 +598,7 @@ tl_status tl__json_convert(tl_ctx *ctx, const tl_converter *cv,
   tl_buf_free(&j.normed);
   tl_buf_free(&j.key);
   if (st) {
-    out->len = mark;
-    if (out->data)
-      out->data[mark] = '\0';
+    tl__buf_truncate(out, mark);
     return st;
   }
   tl__ok(ctx);

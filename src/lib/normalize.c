@@ -1529,9 +1529,7 @@ tl_status tl__normalize_mapped(tl_ctx *ctx, const tl_normalize_options *opts,
   }
   norm_free(&nm);
   if (st) {
-    out->len = mark;
-    if (out->data)
-      out->data[mark] = '\0';
+    tl__buf_truncate(out, mark);
     return norm_failed(ctx, st);
   }
   tl__ok(ctx);
@@ -1638,15 +1636,9 @@ static tl_status keep_tail(norm *nm) {
 /* A stream that failed stays failed: later calls report the first failure
  * again (as tl_stream_write does). */
 static tl_status stream_failed(tl_normalize_stream *s, tl_status st) {
-  if (!s->failure.status) {
+  if (!s->failure.status)
     st = norm_failed(s->nm.ctx, st);
-    if (s->nm.ctx)
-      s->failure = *s->nm.ctx;
-    s->failure.status = st;
-  } else if (s->nm.ctx) {
-    *s->nm.ctx = s->failure;
-  }
-  return s->failure.status;
+  return tl__stay_failed(s->nm.ctx, &s->failure, st);
 }
 
 static tl_status stream_call(tl_normalize_stream *s, const char *chunk, size_t len,
@@ -1681,9 +1673,7 @@ static tl_status stream_call(tl_normalize_stream *s, const char *chunk, size_t l
     st = nm->st;
   nm->out = NULL;
   if (st) {
-    out->len = mark;
-    if (out->data)
-      out->data[mark] = '\0';
+    tl__buf_truncate(out, mark);
     return stream_failed(s, st);
   }
   if (final)

@@ -1207,9 +1207,7 @@ tl_status tl__scheme_convert(const tl__scheme *sc, int reverse,
     return st;
   /* Rare: decomposed or combining input. NFC in, convert, NFC out (marks
    * that followed Cyrillic letters may compose with their Latin output). */
-  out->len = mark;
-  if (out->data)
-    out->data[mark] = '\0';
+  tl__buf_truncate(out, mark);
   tl_buf in = TL_BUF_INIT, tmp = TL_BUF_INIT;
   st = nfc_append(run->text, run->len, &in);
   if (!st)
