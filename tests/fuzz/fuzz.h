@@ -66,6 +66,14 @@ static inline int fuzz_utf8_valid(const char *str, size_t n) {
   return 1;
 }
 
+/* The size of the k-th chunk when in[0..n) is fed to a stream from offset
+ * i: 1..64 bytes, taken in turn from the input's own bytes, so that a
+ * finding replays with the same cuts. */
+static inline size_t fuzz_chunk(const char *in, size_t n, size_t i, size_t k) {
+  size_t c = 1 + (unsigned char)in[k % n] % 64;
+  return c < n - i ? c : n - i;
+}
+
 static inline void fuzz_check_utf8(const char *what, const char *s, size_t n) {
   if (!fuzz_utf8_valid(s, n))
     fuzz_fail(what, s, n, NULL, 0);

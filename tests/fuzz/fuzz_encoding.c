@@ -19,9 +19,7 @@ static tl_status decode_stream(tl_encoding enc, unsigned flags, const char *in, 
   tl_decoder *d = NULL;
   tl_status st = tl_decoder_new(ctx, enc, flags, &d);
   for (size_t i = 0, k = 0; st == TL_OK && i < n; k++) {
-    size_t c = 1 + (unsigned char)in[k % n] % 64;
-    if (c > n - i)
-      c = n - i;
+    size_t c = fuzz_chunk(in, n, i, k);
     st = tl_decoder_write(d, in + i, c, out);
     i += c;
   }

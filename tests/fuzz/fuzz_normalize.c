@@ -38,9 +38,7 @@ static tl_status stream_all(const tl_normalize_options *o, const char *in, size_
   tl_normalize_stream *s = NULL;
   tl_status st = tl_normalize_stream_new(ctx, o, count_change, count, &s);
   for (size_t i = 0, k = 0; st == TL_OK && i < n; k++) {
-    size_t c = 1 + (unsigned char)in[k % n] % 64;
-    if (c > n - i)
-      c = n - i;
+    size_t c = fuzz_chunk(in, n, i, k);
     st = tl_normalize_stream_write(s, in + i, c, out);
     i += c;
   }
